@@ -1,0 +1,60 @@
+"""Inter-annotator agreement on tasks with two or more annotations that are not cancelled.
+
+For every pair of annotations of a task, spans agree when start, end and label are the
+same; relations agree when both endpoints' offsets and the label are the same (region ids
+differ between annotators). Pairwise F1 = 2 * agreed / (count in A + count in B), summed
+over all pairs before dividing, per label and overall (micro).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .model import Annotation, Document
+
+
+@dataclass
+class Tally:
+    agreed: Counter = field(default_factory=Counter)
+    total: Counter = field(default_factory=Counter)  # count in A + count in B
+
+    def f1(self, label: str | None = None) -> float | None:
+        agreed = sum(self.agreed.values()) if label is None else self.agreed[label]
+        total = sum(self.total.values()) if label is None else self.total[label]
+        return 2 * agreed / total if total else None
+
+
+@dataclass
+class Agreement:
+    tasks: int = 0
+    pairs: int = 0
+    entities: Tally = field(default_factory=Tally)
+    relations: Tally = field(default_factory=Tally)
+
+    def add(self, doc: Document) -> None:
+        live = [a for a in doc.annotations if not a.cancelled]
+        if len(live) < 2:
+            return
+        self.tasks += 1
+        for a, b in combinations(live, 2):
+            self.pairs += 1
+            _tally(self.entities, _entity_keys(a), _entity_keys(b))
+            _tally(self.relations, _relation_keys(a), _relation_keys(b))
+
+
+def _entity_keys(annotation: Annotation) -> Counter:
+    return Counter((e.start, e.end, e.label) for e in annotation.entities)
+
+
+def _relation_keys(annotation: Annotation) -> Counter:
+    spans = {e.id: (e.start, e.end) for e in annotation.entities}
+    return Counter((spans[r.head], spans[r.tail], r.label) for r in annotation.relations)
+
+
+def _tally(tally: Tally, a: Counter, b: Counter) -> None:
+    for key, count in (a & b).items():
+        tally.agreed[key[-1]] += count
+    for key, count in (a + b).items():
+        tally.total[key[-1]] += count

@@ -1,0 +1,106 @@
+"""The build: validated exports in, a Hugging Face dataset folder out, atomically and reproducibly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .agreement import Agreement
+from .card import render_card
+from .model import Document
+from .parquet import ShardedWriter
+from .problems import FatalInputError, Report, problem
+from .scheme import Scheme
+from .splits import SPLITS, SplitAssignment
+from .stats import Statistics
+from .validate import check_exports
+from .views import all_views
+
+
+@dataclass
+class SplitFiles:
+    config: str
+    split: str
+    files: list[Path]
+    num_examples: int
+    num_bytes: int
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    output: Path
+    stats: Statistics
+    files: list[SplitFiles]
+
+
+def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
+          splits: SplitAssignment, card_prose: str, progress=None) -> BuildResult:
+    """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found."""
+    report = Report()
+    views = all_views(scheme)
+    staging = _staging_folder(output)
+    try:
+        writers = {
+            (view.name, split): ShardedWriter(staging / "data" / view.name, split, view.features())
+            for view in views for split in SPLITS
+        }
+        stats = Statistics()
+        agreement = Agreement()
+        for doc in check_exports(exports, scheme, export_schema, report):
+            if progress is not None:
+                progress.update(1)
+            if doc.gold is None or not report.valid:
+                continue
+            split = _split_of(doc, splits, report)
+            stats.add_document(split, doc)
+            agreement.add(doc)
+            for view in views:
+                rows = view.rows(doc, report.problems)
+                for row in rows:
+                    writers[view.name, split].write(row)
+                stats.add_rows(split, view.name, rows)
+        if not report.valid:
+            raise FatalInputError(report.errors)
+        for split in SPLITS:
+            if stats.splits[split].tasks == 0:
+                report.problems.append(problem("W503", f"the {split} split has no task"))
+        files = []
+        for (config, split), writer in writers.items():
+            paths = writer.close()
+            files.append(SplitFiles(config, split, [p.relative_to(staging) for p in paths],
+                                    writer.num_examples, writer.num_bytes))
+        card = render_card(card_prose, scheme, views, files, stats, agreement)
+        (staging / "README.md").write_text(card, encoding="utf-8")
+        _swap_into_place(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(report, output, stats, files)
+
+
+def _split_of(doc: Document, splits: SplitAssignment, report: Report) -> str:
+    split, frozen = splits.split_of(doc.key)
+    if not frozen:
+        report.problems.append(problem(
+            "W502", f"{doc.key} has no frozen split; assigned {split} by hash", file=doc.file, task=doc.task_id))
+    return split
+
+
+def _staging_folder(output: Path) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+
+
+def _swap_into_place(staging: Path, output: Path) -> None:
+    """Replace `output` by `staging`: the old folder stays whole until the new one is complete."""
+    old = None
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        os.rename(output, old / output.name)
+    os.rename(staging, output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,38 @@
+"""The `tradetalks` command: a thin layer over the library that turns its errors into clean messages.
+
+Exit codes: 0 success, 1 the input has errors, 2 the command could not run
+(bad arguments, unreadable scheme, unwritable output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .commands import COMMANDS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tradetalks", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--schema-dir", type=Path, default=None,
+                        help="folder with scheme.yaml and the generated schema files (default: schema/)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub)
+    args = parser.parse_args(argv)
+    if args.schema_dir is not None:
+        args.schema_dir = args.schema_dir.resolve()
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("tradetalks: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

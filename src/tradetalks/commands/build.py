@@ -1,0 +1,61 @@
+"""`tradetalks build`: validate the exports and write the Hugging Face dataset folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .. import paths
+from ..build import build
+from ..card import CardError
+from ..problems import FatalInputError, Report
+from ..reporting import text_report
+from ..splits import SplitAssignment
+from .common import CommandError, export_files, load_contract, run_safely
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("build", help="validate the exports and build the dataset",
+                            description="Validate every export and write the dataset folder: README.md (the "
+                                        "card) and data/<config>/<split>-*.parquet. Nothing is written when "
+                                        "any export has errors; the previous dataset stays as it was.")
+    parser.add_argument("inputs", nargs="*", type=Path, metavar="PATH",
+                        help="export files or folders (default: annotations/exports/)")
+    parser.add_argument("-o", "--output", type=Path, default=None, help="dataset folder (default: dist/tradetalks)")
+    parser.add_argument("--splits", type=Path, default=None, help="frozen splits file (default: annotations/splits.json)")
+    parser.add_argument("--card", type=Path, default=None, help="card prose (default: dataset_card.md)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no warnings")
+    parser.set_defaults(run=run_safely(run))
+
+
+def run(args) -> int:
+    scheme, export_schema = load_contract(args.schema_dir)
+    files = export_files(args.inputs)
+    output = args.output or paths.default_output()
+    card_path = args.card or paths.repo_root() / "dataset_card.md"
+    try:
+        prose = card_path.read_text(encoding="utf-8")
+        splits = SplitAssignment.load(args.splits)
+    except (OSError, ValueError) as err:
+        raise CommandError(str(err)) from None
+    bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty())
+    try:
+        result = build(files, output, scheme, export_schema, splits, prose, progress=bar)
+    except FatalInputError as err:
+        bar.close()
+        text_report(Report(problems=err.problems), sys.stderr)
+        print(f"tradetalks build: nothing written; {output} is unchanged", file=sys.stderr)
+        return 1
+    except CardError as err:
+        raise CommandError(f"{card_path}: {err}") from None
+    except OSError as err:
+        raise CommandError(f"E601 output-unwritable: {output}: {err.strerror or err}") from None
+    bar.close()
+    if not args.quiet and result.report.problems:
+        text_report(result.report, sys.stderr)
+    total = result.stats.total()
+    print(f"built {output}: {total.tasks} tasks, {sum(total.entities.values())} entities, "
+          f"{sum(total.relations.values())} relations, {total.rows['ner']} sentences")
+    return 0

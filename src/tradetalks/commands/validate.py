@@ -1,0 +1,34 @@
+"""`tradetalks validate`: check exports and report every problem at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..problems import Report, problem
+from ..reporting import REPORTERS
+from ..validate import check_exports
+from .common import export_files, load_contract, run_safely
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("validate", help="check Label Studio exports against the scheme",
+                            description="Check exports (files or folders; default annotations/exports/) and "
+                                        "report every problem with its code and location. Exit 1 on errors.")
+    parser.add_argument("inputs", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    parser.set_defaults(run=run_safely(run))
+
+
+def run(args) -> int:
+    scheme, export_schema = load_contract(args.schema_dir)
+    files = export_files(args.inputs)
+    report = Report()
+    for _ in check_exports(files, scheme, export_schema, report):
+        pass
+    if not files:
+        report.problems.append(problem("W006", "no export files (*.json) were found"))
+    REPORTERS[args.format](report, sys.stdout)
+    failed = not report.valid or (args.strict and report.warnings)
+    return 1 if failed else 0

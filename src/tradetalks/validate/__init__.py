@@ -1,0 +1,73 @@
+"""Validation of Label Studio exports: structure (JSON Schema), meaning (spans, relations), and the corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..gold import choose_gold
+from ..model import Document
+from ..problems import Problem, Report, problem
+from ..reader import ExportReader
+from ..scheme import Scheme
+from .corpus import CorpusChecks
+from .semantic import parse_task
+from .structural import StructuralChecker
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def check_exports(files: Iterable[Path], scheme: Scheme, export_schema: dict, report: Report) -> Iterator[Document]:
+    """Stream every task of every file, adding its problems to `report`; yield the tasks that parsed."""
+    structural = StructuralChecker(export_schema)
+    corpus = CorpusChecks()
+    for path in files:
+        report.files += 1
+        reader = ExportReader(path, display_name=display_path(path))
+        for index, task in reader:
+            report.tasks += 1
+            doc, problems = check_task(task, index, reader.name, scheme, structural, corpus)
+            report.extend(problems)
+            if doc is not None:
+                yield doc
+        report.extend(reader.problems)
+
+
+def check_task(task, index: int, file: str, scheme: Scheme, structural: StructuralChecker,
+               corpus: CorpusChecks) -> tuple[Document | None, list[Problem]]:
+    ref = task.get("id") if isinstance(task, dict) and isinstance(task.get("id"), int) else f"#{index}"
+    problems = structural.check(task, file, ref)
+    if any(not _in_annotation(p) for p in problems):
+        return None, problems
+    skip = {int(p.path.split("/")[2]) for p in problems if p.path.startswith("/annotations/")}
+    doc, found = parse_task(task, scheme, file, skip)
+    problems += found
+    problems += corpus.check(doc)
+    doc.gold = choose_gold(doc.annotations)
+    where = {"file": file, "task": doc.task_id}
+    if doc.gold is None:
+        problems.append(problem("W404", "no annotation that is not cancelled; the task is left out", **where))
+    else:
+        live = [a for a in doc.annotations if not a.cancelled]
+        if len(live) > 1 and not any(a.ground_truth for a in live):
+            problems.append(problem(
+                "W405", f"{len(live)} annotations, none marked ground truth; annotation {doc.gold.id} "
+                "(the latest) is gold", **where))
+    return doc, problems
+
+
+def _in_annotation(p: Problem) -> bool:
+    return bool(p.path) and (p.path.startswith("/annotations/") or p.path.startswith("/predictions/"))
+
+
+def validate(files: Iterable[Path], scheme: Scheme, export_schema: dict) -> tuple[Report, list[Document]]:
+    """Check everything and return the report with the parsed documents (for small corpora and tests)."""
+    report = Report()
+    docs = list(check_exports(files, scheme, export_schema, report))
+    return report, docs

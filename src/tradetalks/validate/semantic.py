@@ -1,0 +1,193 @@
+"""Semantic checks of one task, run on the parts that passed the structural check.
+
+Parses each annotation into entities and relations, and yields every problem with
+the file, task, annotation and region it belongs to.
+"""
+
+from __future__ import annotations
+
+from ..model import Annotation, Document, Entity, Relation
+from ..problems import Problem, problem
+from ..scheme import Scheme
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int | None:
+    """The code-point offset of a UTF-16 code-unit offset into text, or None if it splits a pair."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > offset:
+            return None
+    return len(text) if units == offset else None
+
+
+def parse_task(task: dict, scheme: Scheme, file: str, skip: set[int]) -> tuple[Document, list[Problem]]:
+    """The task as a Document, and its semantic problems; annotations at indices in `skip` are left out."""
+    data = task["data"]
+    doc = Document(
+        task_id=task["id"],
+        document_id=data["document_id"],
+        paragraph=data["paragraph"],
+        text=data["text"],
+        source=data.get("source"),
+        file=file,
+    )
+    problems: list[Problem] = []
+    for index, raw in enumerate(task["annotations"]):
+        if index in skip:
+            continue
+        annotation, found = _parse_annotation(raw, doc, scheme, task["annotations"])
+        doc.annotations.append(annotation)
+        problems += found
+    return doc, problems
+
+
+def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) -> tuple[Annotation, list[Problem]]:
+    annotation = Annotation(
+        id=raw["id"],
+        annotator=raw.get("completed_by"),
+        cancelled=bool(raw.get("was_cancelled", False)),
+        ground_truth=bool(raw.get("ground_truth", False)),
+        updated_at=str(raw.get("updated_at") or raw.get("created_at") or ""),
+    )
+    where = {"file": doc.file, "task": doc.task_id, "annotation": annotation.id}
+    problems: list[Problem] = []
+    results = raw["result"]
+
+    region_ids: dict[str, dict] = {}
+    for result in results:
+        if result["type"] == "relation":
+            continue
+        rid = result["id"]
+        if rid in region_ids:
+            problems.append(problem("E205", f"region id {rid!r} is used by more than one result", region=rid, **where))
+            continue
+        region_ids[rid] = result
+
+    for rid, result in region_ids.items():
+        entity, found = _parse_span(result, doc.text, where)
+        problems += found
+        if entity is not None:
+            annotation.entities.append(entity)
+    annotation.entities.sort(key=lambda e: (e.start, e.end, e.label))
+    problems += _overlaps(annotation.entities, where)
+
+    entities = {e.id: e for e in annotation.entities}
+    seen: dict[tuple, int] = {}
+    for result in results:
+        if result["type"] != "relation":
+            continue
+        for relation, found in _parse_relation(result, entities, region_ids, scheme, siblings, annotation.id, where):
+            problems += found
+            if relation is None:
+                continue
+            if relation in seen:
+                problems.append(problem(
+                    "E305", f"{relation.label} between {relation.head!r} and {relation.tail!r} is annotated twice",
+                    region=f"{relation.head}->{relation.tail}", **where))
+                continue
+            seen[relation] = 1
+            annotation.relations.append(relation)
+    return annotation, problems
+
+
+def _parse_span(result: dict, text: str, where: dict) -> tuple[Entity | None, list[Problem]]:
+    rid = result["id"]
+    value = result["value"]
+    start, end, labels = value["start"], value["end"], value["labels"]
+    here = dict(where, region=rid)
+    if len(labels) != 1:
+        return None, [problem("E207", f"the span has {len(labels)} labels; exactly one is required", **here)]
+    label = labels[0]
+    if not 0 <= start < end <= len(text):
+        return None, [problem(
+            "E201", f"offsets {start}..{end} are outside the text (length {len(text)}) or empty", **here)]
+    span_text = text[start:end]
+    stored = value.get("text")
+    if stored is not None and stored != span_text:
+        converted = (utf16_to_codepoints(text, start), utf16_to_codepoints(text, end))
+        if None not in converted and text[converted[0]:converted[1]] == stored:
+            return None, [problem(
+                "E210", f"offsets {start}..{end} are counted in UTF-16 code units; in code points they are "
+                f"{converted[0]}..{converted[1]} (`tradetalks repair` converts them)", **here)]
+        return None, [problem(
+            "E202", f"stored text {_short(stored)} differs from text[{start}:{end}] = {_short(span_text)}", **here)]
+    if span_text != span_text.strip():
+        return None, [problem(
+            "E203", f"the span {_short(span_text)} starts or ends with whitespace (`tradetalks repair` trims it)",
+            **here)]
+    return Entity(rid, start, end, label, span_text), []
+
+
+def _overlaps(entities: list[Entity], where: dict) -> list[Problem]:
+    problems = []
+    previous: Entity | None = None
+    for entity in entities:
+        if previous is not None and entity.start < previous.end:
+            if (entity.start, entity.end, entity.label) == (previous.start, previous.end, previous.label):
+                problems.append(problem(
+                    "E208", f"{_short(entity.text)} ({entity.label}) is annotated twice: regions "
+                    f"{previous.id!r} and {entity.id!r}", region=entity.id, **where))
+            else:
+                problems.append(problem(
+                    "E204", f"{_short(entity.text)} {entity.start}..{entity.end} ({entity.label}) overlaps "
+                    f"{_short(previous.text)} {previous.start}..{previous.end} ({previous.label}, region "
+                    f"{previous.id!r})", region=entity.id, **where))
+        if previous is None or entity.end > previous.end:
+            previous = entity
+    return problems
+
+
+def _parse_relation(result, entities, region_ids, scheme: Scheme, siblings, annotation_id, where):
+    source, target = result["from_id"], result["to_id"]
+    here = dict(where, region=f"{source}->{target}")
+    for endpoint in (source, target):
+        if endpoint not in region_ids:
+            owner = _owner(endpoint, siblings, annotation_id)
+            hint = f" (it belongs to annotation {owner})" if owner is not None else ""
+            yield None, [problem("E301", f"relation endpoint {endpoint!r} is not a region of this annotation{hint}",
+                                 **here)]
+            return
+        if endpoint not in entities:
+            yield None, [problem("E302", f"relation endpoint {endpoint!r} is not a valid labelled span", **here)]
+            return
+    if source == target:
+        yield None, [problem("E306", f"the relation links region {source!r} to itself", **here)]
+        return
+    labels = result.get("labels") or []
+    if not labels:
+        yield None, [problem("E307", "the relation has no label", **here)]
+        return
+    direction = result.get("direction", "right")
+    for label in labels:
+        rtype = scheme.relations[label]
+        if direction == "bi" and not rtype.symmetric:
+            yield None, [problem("E308", f"{label} is not symmetric and cannot be bidirectional", **here)]
+            continue
+        head, tail = (target, source) if direction == "left" else (source, target)
+        if rtype.symmetric and (entities[tail].start, entities[tail].end) < (entities[head].start, entities[head].end):
+            head, tail = tail, head
+        head_label, tail_label = entities[head].label, entities[tail].label
+        if not rtype.allows(head_label, tail_label):
+            yield None, [problem(
+                "E303", f"{label} does not go from {head_label} ({_short(entities[head].text)}) to "
+                f"{tail_label} ({_short(entities[tail].text)}); the scheme allows {'/'.join(rtype.head)} -> "
+                f"{'/'.join(rtype.tail)}", **here)]
+            continue
+        yield Relation(head, tail, label), []
+
+
+def _owner(region: str, siblings: list, own_id) -> object:
+    for other in siblings:
+        if not isinstance(other, dict) or other.get("id") == own_id:
+            continue
+        for result in other.get("result") or []:
+            if isinstance(result, dict) and result.get("id") == region:
+                return other.get("id")
+    return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -1,0 +1,15 @@
+"""Dataset configs: each view turns a Document into rows with one `Features` object as its truth.
+
+A view has a `name`, `features()` and `rows(doc, problems)`. The build writes every view
+in VIEWS as one config; the first is the default.
+"""
+
+from __future__ import annotations
+
+from ..scheme import Scheme
+from .ner import NerView
+from .spans import SpansView
+
+
+def all_views(scheme: Scheme) -> list:
+    return [SpansView(scheme), NerView(scheme)]
