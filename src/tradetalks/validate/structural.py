@@ -62,6 +62,8 @@ def _annotation_and_region(task: object, path: list) -> tuple[object, str | None
             result = None
         if isinstance(result, dict):
             region = result.get("id")
-            if not isinstance(region, str):
+            if result.get("type") == "relation":
+                region = f"{result.get('from_id')}->{result.get('to_id')}"
+            elif not isinstance(region, str):
                 region = f"result #{path[3]}"
     return annotation, region

@@ -1,0 +1,78 @@
+"""The command line: exit codes, report formats, and no traceback whatever the input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, simple_task, write_export
+
+
+def tradetalks(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "tradetalks.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_validate_valid_export_exits_zero(tmp_path):
+    path = write_export(tmp_path, [simple_task(1)])
+    run = tradetalks("validate", path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.strip().startswith("valid: 0 error(s)")
+
+
+def test_validate_reports_every_problem_as_json_and_exits_one(tmp_path):
+    good, bad = simple_task(1), simple_task(2)
+    bad["annotations"][0]["result"][0]["value"]["text"] = "Presidnt"
+    bad["annotations"][0]["result"][3]["value"]["labels"] = ["COUNTRY"]
+    path = write_export(tmp_path, [good, bad])
+    run = tradetalks("validate", "--format", "json", path)
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert report["valid"] is False and report["stats"]["tasks"] == 2
+    found = {(p["code"], p["task"], p["annotation"], p.get("region")) for p in report["problems"]}
+    assert found == {("E206", 2, 2, "g")}  # the annotation with a schema error is not parsed further
+    assert "Traceback" not in run.stderr
+
+
+def test_build_refuses_invalid_input_and_keeps_the_previous_dataset(tmp_path):
+    out = tmp_path / "out"
+    good = write_export(tmp_path / "good", [simple_task(1), simple_task(2, paragraph=2)])
+    assert tradetalks("build", good, "-o", out, "-q").returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad_task = simple_task(3)
+    bad_task["annotations"][0]["result"][1]["value"]["end"] = 999
+    bad = write_export(tmp_path / "bad", [bad_task])
+    run = tradetalks("build", bad, "-o", out, "-q")
+    assert run.returncode == 1
+    assert "E201" in run.stderr and "nothing written" in run.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_missing_input_is_a_clean_error(tmp_path):
+    run = tradetalks("validate", tmp_path / "nope.json")
+    assert run.returncode == 2
+    assert "no such file" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_unreadable_scheme_is_a_clean_error(tmp_path):
+    run = tradetalks("--schema-dir", tmp_path, "validate")
+    assert run.returncode == 2
+    assert "scheme" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_readme_lists_every_problem_code():
+    from tradetalks.commands.codes import codes_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert codes_table() in readme
+
+
+def test_readme_documents_every_command():
+    from tradetalks.commands import COMMANDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        name = command.__name__.rsplit(".", 1)[-1]
+        assert f"`tradetalks {name}" in readme, name

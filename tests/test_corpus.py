@@ -1,0 +1,147 @@
+"""The shipped corpus: it validates cleanly, builds, and loads with `datasets` exactly as built."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from datasets import ClassLabel, load_dataset
+
+from conftest import ROOT
+from tradetalks.build import build
+from tradetalks.card import split_front_matter
+from tradetalks.reader import find_exports
+from tradetalks.splits import SPLITS, SplitAssignment
+from tradetalks.validate import validate
+
+EXPORTS = ROOT / "annotations" / "exports"
+SEED = ROOT.parent / "shared" / "seed" / "000_63fbcf5007623389.txt"
+
+
+@pytest.fixture(scope="module")
+def corpus(scheme, export_schema):
+    return validate(find_exports(EXPORTS), scheme, export_schema)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, scheme, export_schema):
+    out = tmp_path_factory.mktemp("dist") / "tradetalks"
+    result = build(find_exports(EXPORTS), out, scheme, export_schema,
+                   SplitAssignment.load(ROOT / "annotations" / "splits.json"),
+                   (ROOT / "dataset_card.md").read_text(encoding="utf-8"))
+    return result
+
+
+def load(path, config=None, **kwargs):
+    return load_dataset(str(path), config, cache_dir=str(path.parent / "hf-cache"), **kwargs)
+
+
+def test_corpus_validates_without_any_problem(corpus):
+    report, docs = corpus
+    assert report.problems == []
+    assert report.tasks == len(docs) > 0
+
+
+def test_seed_document_is_every_paragraph_verbatim(corpus):
+    _, docs = corpus
+    paragraphs = [line for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+    seed = sorted((d for d in docs if d.document_id == "63fbcf5007623389"), key=lambda d: d.paragraph)
+    assert [d.text for d in seed] == paragraphs
+    assert [d.paragraph for d in seed] == list(range(1, len(paragraphs) + 1))
+
+
+def test_every_task_has_a_frozen_split(corpus):
+    _, docs = corpus
+    frozen = SplitAssignment.load(ROOT / "annotations" / "splits.json").frozen
+    assert {d.key for d in docs} <= set(frozen)
+
+
+def test_spans_config_loads_with_class_labels_and_exact_offsets(built, scheme):
+    ds = load(built.output)
+    assert set(ds) == set(SPLITS)
+    assert all(ds[split].num_rows > 0 for split in SPLITS)
+    entity_label = ds["train"].features["entities"].feature["label"]
+    assert isinstance(entity_label, ClassLabel) and entity_label.names == scheme.entity_labels
+    relation_label = ds["train"].features["relations"].feature["label"]
+    assert relation_label.names == scheme.relation_labels
+    checked = 0
+    for split in SPLITS:
+        for row in ds[split]:
+            ids = {e["id"] for e in row["entities"]}
+            for entity in row["entities"]:
+                assert row["text"][entity["start"]:entity["end"]] == entity["text"]
+                checked += 1
+            for rel in row["relations"]:
+                assert rel["head"] in ids and rel["tail"] in ids
+    assert checked == sum(sum(s.entities.values()) for s in built.stats.splits.values())
+
+
+def test_ner_config_tags_reproduce_the_spans(built, scheme):
+    spans = load(built.output)
+    ner = load(built.output, "ner")
+    names = ner["train"].features["ner_tags"].feature.names
+    assert names == scheme.bio_labels
+    for split in SPLITS:
+        by_task: dict[str, list] = {}
+        for row in ner[split]:
+            tags = [names[i] for i in row["ner_tags"]]
+            assert len(tags) == len(row["tokens"]) == len(row["token_starts"]) == len(row["token_ends"])
+            key = f"{row['document_id']}-p{row['paragraph']:03d}"
+            by_task.setdefault(key, []).extend(
+                zip(row["tokens"], tags, row["token_starts"], row["token_ends"]))
+        for row in spans[split]:
+            tokens = by_task[row["id"]]
+            for token, _, start, end in tokens:
+                assert row["text"][start:end] == token
+            assert decode_bio(tokens) == sorted(
+                (e["start"], e["end"], scheme.entity_labels[e["label"]]) for e in row["entities"])
+
+
+def decode_bio(tokens) -> list[tuple[int, int, str]]:
+    spans, current = [], None
+    for _, tag, start, end in tokens:
+        if tag.startswith("B-") or tag == "O":
+            if current:
+                spans.append(tuple(current))
+            current = [start, end, tag[2:]] if tag != "O" else None
+        else:
+            assert current is not None and current[2] == tag[2:], "I- tag must continue a span"
+            current[1] = end
+    if current:
+        spans.append(tuple(current))
+    return sorted(spans)
+
+
+def test_streaming_gives_the_same_rows(built):
+    streamed = list(load(built.output, "ner", streaming=True)["test"])
+    assert streamed == list(load(built.output, "ner")["test"])
+
+
+def test_card_metadata_and_statistics_match_the_data(built, scheme):
+    card = (built.output / "README.md").read_text(encoding="utf-8")
+    meta, body = split_front_matter(card)
+    configs = {c["config_name"]: c for c in meta["configs"]}
+    assert set(configs) >= {"spans", "ner"} and configs["spans"].get("default") is True
+    for info in meta["dataset_info"]:
+        for split in info["splits"]:
+            shards = list((built.output / "data" / info["config_name"]).glob(f"{split['name']}-*.parquet"))
+            assert shards
+            assert split["num_examples"] == load(built.output, info["config_name"])[split["name"]].num_rows
+    spans = load(built.output)
+    for label in scheme.entity_labels:
+        counts = [sum(scheme.entity_labels[e["label"]] == label for row in spans[s] for e in row["entities"])
+                  for s in SPLITS]
+        assert f"| {label} | {' | '.join(map(str, counts))} | {sum(counts)} |" in body
+    assert meta["license"] and meta["task_categories"] and meta["size_categories"] == ["n<1K"]
+
+
+def test_build_is_byte_identical_when_repeated(tmp_path, built, scheme, export_schema):
+    again = build(find_exports(EXPORTS), tmp_path / "tradetalks", scheme, export_schema,
+                  SplitAssignment.load(ROOT / "annotations" / "splits.json"),
+                  (ROOT / "dataset_card.md").read_text(encoding="utf-8"))
+    first = {p.relative_to(built.output): p.read_bytes() for p in built.output.rglob("*") if p.is_file()}
+    second = {p.relative_to(again.output): p.read_bytes() for p in again.output.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
