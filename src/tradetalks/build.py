@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .agreement import Agreement
-from .card import render_card
+from .card import figures_section, render_card
+from .figures import write_figures
 from .model import Document
 from .parquet import ShardedWriter
 from .problems import FatalInputError, Report, problem
@@ -73,7 +74,9 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
             paths = writer.close()
             files.append(SplitFiles(config, split, [p.relative_to(staging) for p in paths],
                                     writer.num_examples, writer.num_bytes))
-        card = render_card(card_prose, scheme, views, files, stats, agreement)
+        figures = write_figures(staging, scheme, stats)
+        card = render_card(card_prose, scheme, views, files, stats, agreement,
+                           extra_sections=[figures_section(figures)])
         (staging / "README.md").write_text(card, encoding="utf-8")
         _swap_into_place(staging, output)
     except BaseException:

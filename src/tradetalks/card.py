@@ -124,6 +124,15 @@ def statistics_section(scheme: Scheme, stats: Statistics, files) -> str:
     ])
 
 
+def figures_section(figures) -> str:
+    """Markdown image links to the build's PNGs; `figures` is None when they could not be drawn."""
+    head = "## Figures"
+    if figures is None:
+        return (f"{head}\n\nNot drawn: matplotlib was not installed where this card was built "
+                "(`pip install \"tradetalks[figures]\"` adds it). The tables above carry the same numbers.")
+    return "\n\n".join([head, *(f"![{f.title}]({f.path})" for f in figures)])
+
+
 def agreement_section(scheme: Scheme, agreement: Agreement) -> str:
     head = "## Inter-annotator agreement"
     if not agreement.tasks:

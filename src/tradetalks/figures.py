@@ -1,0 +1,85 @@
+"""Small figures for the dataset card: entity and relation counts per split, span lengths (PNG).
+
+Drawn with matplotlib when it is installed (the `figures` extra). The card's tables carry
+the same numbers, so without matplotlib the build goes on and the card says the figures
+are left out. The PNGs are reproducible byte for byte: matplotlib's default style whatever
+the local configuration, a fixed size, and no software tag in the file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .scheme import Scheme
+from .splits import SPLITS
+from .stats import Statistics
+
+FIGURES_DIR = "images"
+DPI = 100
+SPLIT_COLOURS = {"train": "#4363d8", "validation": "#f58231", "test": "#3cb44b"}
+
+
+@dataclass(frozen=True)
+class CardFigure:
+    path: str  # relative to the dataset folder, with forward slashes
+    title: str
+
+
+def write_figures(folder: Path, scheme: Scheme, stats: Statistics) -> list[CardFigure] | None:
+    """Write the PNGs under folder/images/; None when matplotlib is not installed."""
+    try:
+        import matplotlib.style
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    (folder / FIGURES_DIR).mkdir(parents=True, exist_ok=True)
+    plots = [
+        ("entities_per_split.png", "Entity mentions per type and split",
+         lambda fig: _per_split_bars(fig, scheme.entity_labels, {s: stats.splits[s].entities for s in SPLITS})),
+        ("relations_per_split.png", "Relations per type and split",
+         lambda fig: _per_split_bars(fig, scheme.relation_labels, {s: stats.splits[s].relations for s in SPLITS})),
+        ("span_lengths.png", "Entity span length in characters (all splits)",
+         lambda fig: _span_lengths(fig, stats.total().span_lengths)),
+    ]
+    figures = []
+    with matplotlib.style.context("default"):
+        for name, title, draw in plots:
+            fig = Figure(figsize=(7, 4), dpi=DPI, layout="constrained")
+            draw(fig)
+            fig.suptitle(title)
+            fig.savefig(folder / FIGURES_DIR / name, format="png", dpi=DPI, metadata={"Software": None})
+            figures.append(CardFigure(f"{FIGURES_DIR}/{name}", title))
+    return figures
+
+
+def _per_split_bars(fig, labels: list[str], counts: dict[str, Counter]) -> None:
+    """Grouped horizontal bars: one group per label (scheme order, top to bottom), one bar per split."""
+    fig.set_size_inches(7, 1.2 + 0.32 * len(labels))
+    ax = fig.add_subplot()
+    height = 0.8 / len(SPLITS)
+    for offset, split in enumerate(SPLITS):
+        ys = [index + (offset - (len(SPLITS) - 1) / 2) * height for index in range(len(labels))]
+        ax.barh(ys, [counts[split][label] for label in labels], height=height, label=split,
+                color=SPLIT_COLOURS[split])
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("count")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.legend(loc="outside lower center", ncols=len(SPLITS), frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def _span_lengths(fig, lengths: Counter) -> None:
+    ax = fig.add_subplot()
+    if not lengths:
+        ax.text(0.5, 0.5, "no entity spans", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    xs = sorted(lengths)
+    ax.bar(xs, [lengths[x] for x in xs], width=0.8, color="#4363d8")
+    ax.set_xlabel("characters")
+    ax.set_ylabel("entity mentions")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", alpha=0.3)
