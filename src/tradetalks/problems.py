@@ -69,6 +69,13 @@ _CODES = [
     Code("W502", "task-not-in-splits", "The task has no frozen split; `tradetalks splits --freeze` records one."),
     Code("W503", "empty-split", "A split has no task."),
     Code("E601", "output-unwritable", "The output folder cannot be written."),
+    # bad input, faults and repairs
+    Code("E007", "nesting-too-deep", "JSON nested more than 100 levels deep; the file is not read further."),
+    Code("E211", "crlf-offsets", "Offsets count each CRLF line break as one character; `tradetalks repair` converts them."),
+    Code("E212", "offset-not-integer", "A span offset is written as a decimal number (48.0); offsets are integers."),
+    Code("E701", "config-invalid-xml", "The labeling config is not well-formed XML."),
+    Code("E702", "config-entities", "The labeling config declares a DTD or entities; they are refused, never expanded."),
+    Code("E703", "config-scheme-mismatch", "The labeling config's tags or labels differ from the label scheme."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

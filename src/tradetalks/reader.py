@@ -14,6 +14,15 @@ from .problems import Problem, problem
 BOM = b"\xef\xbb\xbf"
 # Above this size a broken file is not re-read whole just to name the line of the error.
 LINE_LOOKUP_LIMIT = 64 * 1024 * 1024
+# Label Studio tasks nest about ten levels; far deeper input is refused before it costs
+# quadratic memory (ijson's path prefixes) or exhausts the recursion of later checks.
+MAX_DEPTH = 100
+_OPEN = frozenset(("start_map", "start_array"))
+_CLOSE = frozenset(("end_map", "end_array"))
+
+
+class NestingTooDeep(ValueError):
+    pass
 
 
 @dataclass
@@ -60,8 +69,12 @@ class ExportReader:
         handle.seek(offset)
         index = -1
         try:
-            for index, task in enumerate(ijson.items(handle, "item", use_float=True)):
+            for index, task in enumerate(array_items(handle)):
                 yield index, task
+        except NestingTooDeep:
+            self.problems.append(problem(
+                "E007", f"task #{index + 1} nests more than {MAX_DEPTH} levels deep; the file is not read further",
+                file=self.name, task=f"#{index + 1}"))
         except (ijson.JSONError, UnicodeDecodeError, ValueError) as err:
             self.problems.append(self._json_problem(err, index + 1))
         except OSError as err:
@@ -80,11 +93,43 @@ class ExportReader:
                 err = decoded.msg
             except UnicodeDecodeError as decoded:
                 err = f"not UTF-8: {decoded.reason} at byte {decoded.start}"
+            except RecursionError:
+                pass
         return problem(
             "E002",
             f"invalid JSON after {tasks_read} complete task(s): {err}",
             file=self.name, line=line, column=column,
         )
+
+
+def array_items(handle) -> Iterator[object]:
+    """The items of a top-level JSON array, like ijson.items(handle, "item"), refusing nesting beyond MAX_DEPTH."""
+    depth = 0
+    builder = None
+    for event, value in ijson.basic_parse(handle, use_float=True):
+        if event in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NestingTooDeep(depth)
+            if depth == 1:
+                if event != "start_array":
+                    return
+                continue
+            if depth == 2:
+                builder = ijson.ObjectBuilder()
+        elif event in _CLOSE:
+            depth -= 1
+            if depth <= 1:
+                if depth == 1:
+                    builder.event(event, value)
+                    yield builder.value
+                continue
+        elif depth <= 1:
+            if depth == 0:
+                return
+            yield value
+            continue
+        builder.event(event, value)
 
 
 def find_exports(root: Path) -> list[Path]:

@@ -8,8 +8,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import paths
-from ..build import build
-from ..card import CardError
 from ..problems import FatalInputError, Report
 from ..reporting import text_report
 from ..splits import SplitAssignment
@@ -31,6 +29,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..build import build  # imports datasets and spaCy: only when building, so other commands start fast
+    from ..card import CardError
+
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
     output = args.output or paths.default_output()

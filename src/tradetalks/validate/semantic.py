@@ -23,6 +23,33 @@ def utf16_to_codepoints(text: str, offset: int) -> int | None:
     return len(text) if units == offset else None
 
 
+def crlf_to_codepoints(text: str, offset: int) -> int | None:
+    """The code-point offset of an offset that counts each CRLF line break as one character."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == offset:
+            return index
+        if not (char == "\r" and text.startswith("\n", index + 1)):
+            units += 1
+    return len(text) if units == offset else None
+
+
+# Ways an editor may have counted offsets: (problem code, what it counted, conversion to code points).
+RECOUNTS = (
+    ("E210", "UTF-16 code units", utf16_to_codepoints),
+    ("E211", "characters with each CRLF as one", crlf_to_codepoints),
+)
+
+
+def recount(text: str, start: int, end: int, stored: str) -> tuple[str, str, int, int] | None:
+    """(code, unit, start, end) in code points when the offsets, counted another way, select `stored`."""
+    for code, unit, convert in RECOUNTS:
+        new_start, new_end = convert(text, start), convert(text, end)
+        if new_start is not None and new_end is not None and text[new_start:new_end] == stored:
+            return code, unit, new_start, new_end
+    return None
+
+
 def parse_task(task: dict, scheme: Scheme, file: str, skip: set[int]) -> tuple[Document, list[Problem]]:
     """The task as a Document, and its semantic problems; annotations at indices in `skip` are left out."""
     data = task["data"]
@@ -101,17 +128,22 @@ def _parse_span(result: dict, text: str, where: dict) -> tuple[Entity | None, li
     if len(labels) != 1:
         return None, [problem("E207", f"the span has {len(labels)} labels; exactly one is required", **here)]
     label = labels[0]
-    if not 0 <= start < end <= len(text):
+    if type(start) is not int or type(end) is not int:
+        return None, [problem("E212", f"offsets {start!r}..{end!r} are not written as integers", **here)]
+    stored = value.get("text")
+    in_range = 0 <= start < end <= len(text)
+    if stored and not (in_range and text[start:end] == stored):
+        found = recount(text, start, end, stored)
+        if found is not None:
+            code, unit, new_start, new_end = found
+            return None, [problem(
+                code, f"offsets {start}..{end} are counted in {unit}; in code points they are "
+                f"{new_start}..{new_end} (`tradetalks repair` converts them)", **here)]
+    if not in_range:
         return None, [problem(
             "E201", f"offsets {start}..{end} are outside the text (length {len(text)}) or empty", **here)]
     span_text = text[start:end]
-    stored = value.get("text")
     if stored is not None and stored != span_text:
-        converted = (utf16_to_codepoints(text, start), utf16_to_codepoints(text, end))
-        if None not in converted and text[converted[0]:converted[1]] == stored:
-            return None, [problem(
-                "E210", f"offsets {start}..{end} are counted in UTF-16 code units; in code points they are "
-                f"{converted[0]}..{converted[1]} (`tradetalks repair` converts them)", **here)]
         return None, [problem(
             "E202", f"stored text {_short(stored)} differs from text[{start}:{end}] = {_short(span_text)}", **here)]
     if span_text != span_text.strip():

@@ -27,7 +27,9 @@ class StructuralChecker:
     def check(self, task: object, file: str, task_ref: int | str) -> list[Problem]:
         problems = []
         for error in sorted(self._validator.iter_errors(task), key=lambda e: list(e.absolute_path)):
-            problems.append(self._to_problem(error, task, file, task_ref))
+            found = self._to_problem(error, task, file, task_ref)
+            if found not in problems:  # an if/then/else schema can report the same failure twice
+                problems.append(found)
         return problems
 
     def _to_problem(self, error: ValidationError, task: object, file: str, task_ref) -> Problem:
@@ -66,4 +68,6 @@ def _annotation_and_region(task: object, path: list) -> tuple[object, str | None
                 region = f"{result.get('from_id')}->{result.get('to_id')}"
             elif not isinstance(region, str):
                 region = f"result #{path[3]}"
+        else:
+            region = f"result #{path[3]}"
     return annotation, region

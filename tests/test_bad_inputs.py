@@ -1,0 +1,75 @@
+"""The catalogue of bad inputs (tests/bad_inputs.py) through the library and the command line.
+
+Each case must give exactly its expected problems, located, and never an exception; the
+command must exit 1 when there is an error (0 for warnings only), print no traceback, and
+its JSON report must parse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bad_inputs import CASES
+from conftest import ROOT
+from tradetalks.label_config import check_label_config
+from tradetalks.validate import validate
+
+KEYS = ("code", "task", "annotation", "region")
+
+
+def test_catalogue_is_large_and_names_are_unique():
+    assert len(CASES) >= 30
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+def library_report(case, folder, scheme, export_schema):
+    path = folder / f"input{case.suffix}"
+    path.write_bytes(case.make())
+    if case.kind == "config":
+        return check_label_config(path, scheme)
+    report, _ = validate([path], scheme, export_schema)
+    return report
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_library_reports_each_problem_where_it_is(case, tmp_path, scheme, export_schema):
+    report = library_report(case, tmp_path, scheme, export_schema)
+    assert set(report.flatten(KEYS)) == case.expected, [p.to_dict() for p in report.problems]
+    assert report.valid is not case.has_errors
+    for found in report.problems:
+        assert found.file and found.file.endswith(case.suffix) and found.message
+
+
+@pytest.fixture(scope="module")
+def cli_runs(tmp_path_factory):
+    """Every case through the command line once, two at a time (the runs take a second each)."""
+    folder = tmp_path_factory.mktemp("bad-inputs")
+    commands = {}
+    for index, case in enumerate(CASES):
+        path = folder / f"case{index:02d}{case.suffix}"
+        path.write_bytes(case.make())
+        command = ["schema", "--check-config", path] if case.kind == "config" else ["validate", path]
+        commands[case.name] = [sys.executable, "-m", "tradetalks.cli", *map(str, command), "--format", "json"]
+
+    def run(command):
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip(commands, pool.map(run, commands.values())))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_command_exits_cleanly_with_a_json_report(case, cli_runs):
+    run = cli_runs[case.name]
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert run.returncode == (1 if case.has_errors else 0), run.stderr[-2000:]
+    report = json.loads(run.stdout)
+    assert report["valid"] is not case.has_errors
+    found = {tuple(p.get(key) for key in KEYS) for p in report["problems"]}
+    assert found == case.expected
