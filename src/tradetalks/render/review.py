@@ -9,7 +9,7 @@ from pathlib import Path
 # The same matching as the agreement measure: spans by start/end/label, relations by endpoint offsets/label.
 from ..agreement import _entity_keys as entity_keys, _relation_keys as relation_keys
 from ..model import Annotation, Document, Entity, Relation
-from ..problems import Problem, Report
+from ..problems import Problem, Report, problem
 from ..scheme import Scheme
 from ..splits import SplitAssignment
 from ..validate import check_exports
@@ -43,6 +43,12 @@ class ShownAnnotation:
     @property
     def disagreements(self) -> int:
         return sum(not e.agreed for e in self.entities) + sum(not r.agreed for r in self.relations)
+
+    @property
+    def annotator(self) -> str:
+        """Label Studio's completed_by: a user id, or a user object of which only the id is shown."""
+        who = self.annotation.annotator
+        return str(who.get("id", "?")) if isinstance(who, dict) else str(who)
 
 
 @dataclass
@@ -115,6 +121,8 @@ def collect_review(files: list[Path], scheme: Scheme, export_schema: dict, split
         entry.document = doc
         entry.split, entry.frozen = splits.split_of(doc.key)
     take_problems()
+    if not files:
+        report.problems.append(problem("W006", "no export files (*.json) were found"))
     tasks = list(entries.values())
     for index, entry in enumerate(tasks):
         entry.index = index
