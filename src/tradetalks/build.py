@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .parquet import ShardedWriter
 from .problems import FatalInputError, Report, problem
 from .scheme import Scheme
 from .splits import SPLITS, SplitAssignment
+from .staging import Claim, claimed_folder, remove_abandoned
 from .stats import Statistics
 from .validate import check_exports
 from .views import all_views
@@ -43,7 +43,7 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found."""
     report = Report()
     views = all_views(scheme)
-    staging = _staging_folder(output)
+    staging, claim = _staging_folder(output)
     try:
         writers = {
             (view.name, split): ShardedWriter(staging / "data" / view.name, split, view.features())
@@ -82,6 +82,8 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        claim.release()
     return BuildResult(report, output, stats, files)
 
 
@@ -93,17 +95,19 @@ def _split_of(doc: Document, splits: SplitAssignment, report: Report) -> str:
     return split
 
 
-def _staging_folder(output: Path) -> Path:
+def _staging_folder(output: Path) -> tuple[Path, Claim]:
     output.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    remove_abandoned(output)
+    return claimed_folder(output, "building")
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
     """Replace `output` by `staging`: the old folder stays whole until the new one is complete."""
     old = None
     if output.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        old, claim = claimed_folder(output, "old")
         os.rename(output, old / output.name)
     os.rename(staging, output)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+        claim.release()
