@@ -269,3 +269,14 @@ def assert_spans_are_what_they_say(doc) -> None:
             previous_end = entity["end"]
         ids = {e["id"] for e in row["entities"]}
         assert all(r["head"] in ids and r["tail"] in ids and r["head"] != r["tail"] for r in row["relations"])
+
+
+def test_a_split_without_tasks_is_left_out_so_the_dataset_loads(tmp_path):
+    export = write(tmp_path, [task(1, "Geneva.", [annotation(1, [span("g", 0, 6, "GPE", "Geneva.")])])])
+    result = build([export], tmp_path / "out", SCHEME, EXPORT_SCHEMA, SplitAssignment({"doc0/1": "train"}), CARD)
+    assert sorted(p.message for p in result.report.problems if p.code == "W503") == [
+        "the test split has no task; it is left out of the dataset",
+        "the validation split has no task; it is left out of the dataset"]
+    for config in ("spans", "ner"):
+        loaded = load_dataset(str(tmp_path / "out"), config, cache_dir=str(tmp_path / "hf-cache"))
+        assert list(loaded) == ["train"] and loaded["train"].num_rows == 1

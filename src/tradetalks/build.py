@@ -68,9 +68,11 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
             raise FatalInputError(report.errors)
         for split in SPLITS:
             if stats.splits[split].tasks == 0:
-                report.problems.append(problem("W503", f"the {split} split has no task"))
+                report.problems.append(problem("W503", f"the {split} split has no task; it is left out of the dataset"))
         files = []
         for (config, split), writer in writers.items():
+            if stats.splits[split].tasks == 0:
+                continue  # load_dataset refuses a declared split without rows: an empty split is left out
             paths = writer.close()
             files.append(SplitFiles(config, split, [p.relative_to(staging) for p in paths],
                                     writer.num_examples, writer.num_bytes))
