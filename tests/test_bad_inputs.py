@@ -73,3 +73,15 @@ def test_command_exits_cleanly_with_a_json_report(case, cli_runs):
     assert report["valid"] is not case.has_errors
     found = {tuple(p.get(key) for key in KEYS) for p in report["problems"]}
     assert found == case.expected
+
+
+def test_config_entities_are_never_expanded_nor_fetched(tmp_path, scheme):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MARKER-7f3a")
+    config = tmp_path / "config.xml"
+    text = (ROOT / "schema" / "labeling_config.xml").read_text(encoding="utf-8").split("\n", 1)[1]
+    config.write_text(f'<!DOCTYPE View [<!ENTITY s SYSTEM "{secret.as_uri()}">]>\n'
+                      + text.replace('value="PERSON"', 'value="&s;"', 1), encoding="utf-8")
+    report = check_label_config(config, scheme)
+    assert report.flatten(("code", "line")) == [("E702", 1)]
+    assert "MARKER" not in json.dumps([p.to_dict() for p in report.problems])

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from xml.parsers.expat import ErrorString
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .problems import Problem, Report, problem
@@ -45,7 +45,7 @@ def check_label_config(path: Path, scheme: Scheme, display_name: str | None = No
         root = parser.close()
     except DefusedXmlException as err:
         report.problems.append(problem(
-            "E702", f"the config declares a document type or entities ({err}); they are refused, never expanded",
+            "E702", f"the config has {_declaration(err)}; DTDs and entities are refused, never expanded or fetched",
             file=name, line=parser.parser.CurrentLineNumber, column=parser.parser.CurrentColumnNumber + 1))
         return report
     except ParseError as err:
@@ -55,6 +55,14 @@ def check_label_config(path: Path, scheme: Scheme, display_name: str | None = No
         return report
     report.extend(_compare(root, scheme, name, recorder.lines))
     return report
+
+
+def _declaration(err: DefusedXmlException) -> str:
+    if isinstance(err, DTDForbidden):
+        return f"a document type declaration (<!DOCTYPE {err.name} ...>)"
+    if isinstance(err, EntitiesForbidden):
+        return f"an entity declaration ({err.name!r})"
+    return f"an external reference ({getattr(err, 'sysid', None) or err})"
 
 
 def _compare(root: Element, scheme: Scheme, file: str, lines: dict[Element, int]) -> list[Problem]:
