@@ -17,6 +17,7 @@ class SplitStats:
     relations: Counter = field(default_factory=Counter)
     span_lengths: Counter = field(default_factory=Counter)  # in characters
     rows: Counter = field(default_factory=Counter)  # per config
+    relation_pairs: Counter = field(default_factory=Counter)  # rows of the relations config per label
     tokens: int = 0
 
 
@@ -38,6 +39,8 @@ class Statistics:
         s.rows[config] += len(rows)
         if config == "ner":
             s.tokens += sum(len(r["tokens"]) for r in rows)
+        elif config == "relations":
+            s.relation_pairs.update(r["label"] for r in rows)
 
     def total(self) -> SplitStats:
         out = SplitStats()
@@ -49,5 +52,6 @@ class Statistics:
             out.relations += s.relations
             out.span_lengths += s.span_lengths
             out.rows += s.rows
+            out.relation_pairs += s.relation_pairs
             out.tokens += s.tokens
         return out

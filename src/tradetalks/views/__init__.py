@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from ..scheme import Scheme
 from .ner import NerView
+from .relations import RelationsView
 from .spans import SpansView
 
 
 def all_views(scheme: Scheme) -> list:
-    return [SpansView(scheme), NerView(scheme)]
+    return [SpansView(scheme), NerView(scheme), RelationsView(scheme)]

@@ -1,0 +1,103 @@
+"""The `relations` config: one row per ordered pair of entity mentions in a task, for relation classification.
+
+Candidate pairs are every ordered pair of two different mentions whose gap (the
+characters between the end of the earlier span and the start of the later one) is at
+most `max_distance`. A pair that carries a gold relation is always a row, however far
+apart its mentions are, so no annotated relation is ever left out.
+
+Labels: an asymmetric relation labels its (head, tail) order only; the reverse order
+is `no_relation` unless it carries a relation of its own. A symmetric relation labels
+both orders, since the fact holds either way. An ordered pair with two relations
+(nationality and represents, say) gives one row per relation.
+"""
+
+from __future__ import annotations
+
+from datasets import ClassLabel, Features, Value
+
+from ..model import Document, Entity
+from ..problems import Problem
+from ..scheme import Scheme
+from .spans import row_id
+
+NO_RELATION = "no_relation"
+DEFAULT_MAX_DISTANCE = 200
+
+
+class RelationsView:
+    name = "relations"
+
+    def __init__(self, scheme: Scheme, max_distance: int = DEFAULT_MAX_DISTANCE):
+        self.scheme = scheme
+        self.max_distance = max_distance
+        self.description = (
+            "One row per ordered pair of entity mentions in a task (at most "
+            f"{max_distance} characters apart, or linked by a gold relation): the task text, head and tail "
+            "spans, and the relation label or no_relation. Symmetric relations label both orders.")
+
+    @property
+    def labels(self) -> list[str]:
+        return [NO_RELATION, *self.scheme.relation_labels]
+
+    def features(self) -> Features:
+        mention = {
+            "id": Value("string"),
+            "start": Value("int32"),
+            "end": Value("int32"),
+            "text": Value("string"),
+            "label": ClassLabel(names=self.scheme.entity_labels),
+        }
+        return Features({
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "paragraph": Value("int32"),
+            "task_id": Value("int64"),
+            "text": Value("string"),
+            "head": mention,
+            "tail": mention,
+            "label": ClassLabel(names=self.labels),
+        })
+
+    def rows(self, doc: Document, problems: list[Problem]) -> list[dict]:
+        entities = sorted(doc.gold.entities, key=lambda e: (e.start, e.end))
+        gold = self.pair_labels(doc)
+        rows = []
+        for head in entities:
+            for tail in entities:
+                if head is tail:
+                    continue
+                labels = gold.get((head.id, tail.id))
+                if labels is None and gap(head, tail) > self.max_distance:
+                    continue
+                for label in labels or [NO_RELATION]:
+                    suffix = "" if labels is None or len(labels) == 1 else f"-{label}"
+                    rows.append({
+                        "id": f"{row_id(doc)}-{head.id}-{tail.id}{suffix}",
+                        "document_id": doc.document_id,
+                        "paragraph": doc.paragraph,
+                        "task_id": doc.task_id,
+                        "text": doc.text,
+                        "head": mention(head),
+                        "tail": mention(tail),
+                        "label": label,
+                    })
+        return rows
+
+    def pair_labels(self, doc: Document) -> dict[tuple[str, str], list[str]]:
+        """Gold relation labels of each ordered (head id, tail id) pair, in scheme order."""
+        pairs: dict[tuple[str, str], set[str]] = {}
+        for relation in doc.gold.relations:
+            pairs.setdefault((relation.head, relation.tail), set()).add(relation.label)
+            if self.scheme.relations[relation.label].symmetric:
+                pairs.setdefault((relation.tail, relation.head), set()).add(relation.label)
+        order = self.scheme.relation_labels
+        return {pair: sorted(labels, key=order.index) for pair, labels in pairs.items()}
+
+
+def gap(a: Entity, b: Entity) -> int:
+    """Characters between two spans (0 when they touch); flat annotation means they never overlap."""
+    return max(b.start - a.end, a.start - b.end, 0)
+
+
+def mention(entity: Entity) -> dict:
+    return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label}
