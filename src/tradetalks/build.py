@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .agreement import Agreement
+from .baseline import BASELINE_MARKER, SCORES_FILE, baseline_section
 from .card import figures_section, render_card
 from .figures import write_figures
 from .model import Document
 from .parquet import ShardedWriter
+from .paths import repo_root
 from .problems import FatalInputError, Report, problem
 from .scheme import Scheme
 from .splits import SPLITS, SplitAssignment
@@ -39,8 +41,11 @@ class BuildResult:
 
 
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
-          splits: SplitAssignment, card_prose: str, progress=None) -> BuildResult:
-    """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found."""
+          splits: SplitAssignment, card_prose: str, progress=None, baseline_scores: Path | None = None) -> BuildResult:
+    """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
+
+    `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json).
+    """
     report = Report()
     views = all_views(scheme)
     staging, claim = _staging_folder(output)
@@ -78,7 +83,9 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
                                     writer.num_examples, writer.num_bytes))
         figures = write_figures(staging, scheme, stats)
         card = render_card(card_prose, scheme, views, files, stats, agreement,
-                           extra_sections=[figures_section(figures)])
+                           extra_sections=[figures_section(figures)],
+                           placed_sections={BASELINE_MARKER: baseline_section(
+                               baseline_scores or repo_root() / SCORES_FILE, stats)})
         (staging / "README.md").write_text(card, encoding="utf-8")
         _swap_into_place(staging, output)
     except BaseException:
