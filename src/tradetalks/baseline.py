@@ -33,11 +33,11 @@ def baseline_section(path: Path, stats: Statistics) -> str:
 def _section(scores: dict, stats: Statistics) -> str:
     data = scores["data"]
     settings = scores["settings"]
+    sizes = [f"{data[split]['tasks']} {split} tasks ({data[split]['entities']} entities)" for split in data]
     parts = [
-        f"Measured by `{scores['command']}`: {scores['model']}. spaCy {scores['spacy']}, seed {scores['seed']}, "
-        f"{settings['training.max_epochs']} epochs; the model kept is the one with the best F1 on "
-        f"{scores['selected_on']}. Data: " + ", ".join(
-            f"{data[split]['tasks']} {split} tasks ({data[split]['entities']} entities)" for split in data) + ".",
+        f"Measured by `{scores['command']}` (spaCy {scores['spacy']}, seed {scores['seed']}, "
+        f"{settings['training.max_epochs']} epochs, model kept on {scores['selected_on']} F1) on "
+        f"{', '.join(sizes[:-1])} and {sizes[-1]}.",
     ]
     stale = _differences(data, stats)
     if stale:

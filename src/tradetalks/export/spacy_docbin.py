@@ -4,7 +4,7 @@ Tokens and sentences are the `ner` config's (tradetalks.tokens: spaCy's rule-bas
 English tokenizer, split at every entity edge, and the sentencizer). Each entity is
 `doc.char_span(start, end, alignment_mode="strict")` on the task text: spans are exact,
 never expanded to whole tokens. Each Doc's user_data keeps the row's ids and its
-relations (head and tail as character offsets) so nothing of the row is lost.
+relations (head and tail by their character offsets) so nothing of the row is lost.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def docs_from_rows(rows: Iterable[dict], entity_label, relation_label) -> Iterat
                                          "does not fall on token boundaries")
             spans.append(span)
         doc.ents = spans
-        offsets = {e.id: [e.start, e.end] for e in entities}
+        offsets = {e.id: {"start": e.start, "end": e.end} for e in entities}
         doc.user_data.update({
             "id": row["id"], "document_id": row["document_id"], "paragraph": row["paragraph"],
             "task_id": row["task_id"],
