@@ -3,20 +3,30 @@
 One rule is added to spaCy's defaults: a hyphen after a period splits ("U.S.-China" ->
 "U.S.", "-", "China"), which spaCy keeps as one token because "U.S." is an exception.
 Where a gold span still does not fall on token boundaries, the token is split at the
-span's edge and the caller reports it (W501); spans are never moved.
+span's edge and the caller reports it (W501); spans are never moved. Sentences follow
+spaCy's sentencizer (its rule and punctuation characters, applied to the token arrays: the
+pipe itself makes a Python object per token, which costs as much as the rest of the ner
+config), except that a sentence never starts inside an entity.
+
+`analyse` gives the result as plain lists (what the `ner` config is written from, read
+from the Doc in bulk with `Doc.to_array`); `tokenize` gives the same as a spaCy Doc.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SPACY
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from .model import Entity
 
 EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
+ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT]
 
 
 @lru_cache(maxsize=1)
@@ -27,34 +37,113 @@ def english() -> spacy.language.Language:
     return nlp
 
 
+@dataclass
+class Tokens:
+    """A text's tokens as parallel lists, with BIO tags of the entities it was analysed with."""
+
+    text: str
+    starts: list[int]  # character offsets, end exclusive
+    ends: list[int]
+    spaces: list[bool]  # whether a space follows the token
+    is_space: list[bool]
+    sent_starts: list[bool]
+    tags: list[str]  # "O", "B-LABEL", "I-LABEL"
+    split_entities: list[Entity]  # entities with an edge inside a spaCy token (split there, W501)
+
+    @property
+    def words(self) -> list[str]:
+        text = self.text
+        return [text[a:b] for a, b in zip(self.starts, self.ends)]
+
+    def sentences(self) -> list[range]:
+        """Token index ranges of the sentences, in order."""
+        starts = [i for i, start in enumerate(self.sent_starts) if start]
+        return [range(a, b) for a, b in zip(starts, starts[1:] + [len(self.starts)])]
+
+
+def analyse(text: str, entities: list[Entity]) -> Tokens:
+    """Tokens split at every entity edge, sentence starts, and BIO tags for `entities` (which must not overlap)."""
+    nlp = english()
+    doc = nlp.make_doc(text)
+    idx, lengths = _offsets(doc)
+    cuts = {e.start for e in entities} | {e.end for e in entities}
+    inside = [cut for cut in cuts if _inside_token(idx, lengths, cut)]
+    split_entities = []
+    if inside:
+        inner = set(inside)
+        split_entities = [e for e in entities if e.start in inner or e.end in inner]
+        doc = _split_at(doc, idx, lengths, inner)
+    columns = doc.to_array(ATTRS).T.tolist() if len(doc) else [[] for _ in ATTRS]
+    starts, lengths, spaces, is_space, is_punct = columns
+    ends = [a + n for a, n in zip(starts, lengths)]
+    sent_starts = sentence_starts([text[a:b] for a, b in zip(starts, ends)], is_punct)
+    tags = ["O"] * len(starts)
+    for entity in entities:
+        first = bisect_left(starts, entity.start)
+        last = bisect_left(starts, entity.end, first)
+        if first == last:
+            continue
+        tags[first] = f"B-{entity.label}"
+        inner_tag = f"I-{entity.label}"
+        for i in range(first + 1, last):
+            tags[i] = inner_tag
+            sent_starts[i] = False  # a sentence never starts inside an entity
+    return Tokens(text, starts, ends, [bool(s) for s in spaces], [bool(s) for s in is_space], sent_starts, tags,
+                  split_entities)
+
+
+def sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
+    """spaCy's Sentencizer.predict: a sentence starts at the first token that is not punctuation
+    after a token in its punct_chars."""
+    punct_chars = english().get_pipe("sentencizer").punct_chars
+    starts = [False] * len(words)
+    if not words:
+        return starts
+    starts[0] = True
+    start = 0
+    seen_period = False
+    for i, (word, punct) in enumerate(zip(words, is_punct)):
+        in_punct_chars = word in punct_chars
+        if seen_period and not punct and not in_punct_chars:
+            starts[start] = True
+            start = i
+            seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+    starts[start] = True
+    return starts
+
+
 def tokenize(text: str, entities: list[Entity]) -> tuple[Doc, list[Entity]]:
-    """A sentence-split spaCy Doc whose tokens start and end at every entity edge.
+    """A sentence-split spaCy Doc whose tokens start and end at every entity edge, with the entities set.
 
     Returns the doc and the entities whose edges fell inside a spaCy token.
     """
-    nlp = english()
-    doc = nlp.make_doc(text)
-    cuts = {e.start for e in entities} | {e.end for e in entities}
-    inside = {t.idx: t for t in doc if any(t.idx < cut < t.idx + len(t) for cut in cuts)}
-    split_entities = [e for e in entities
-                      if any(t.idx < edge < t.idx + len(t) for t in inside.values() for edge in (e.start, e.end))]
-    if inside:
-        doc = _split_at(doc, cuts)
-    doc = nlp.get_pipe("sentencizer")(doc)
-    spans = [doc.char_span(e.start, e.end, label=e.label) for e in entities]
-    doc.ents = [s for s in spans if s is not None]
-    for span in doc.ents:  # a sentence never starts inside an entity
-        for token in span[1:]:
-            token.is_sent_start = False
-    return doc, split_entities
+    tokens = analyse(text, entities)
+    doc = Doc(english().vocab, words=tokens.words, spaces=tokens.spaces,
+              sent_starts=tokens.sent_starts, ents=tokens.tags)
+    return doc, tokens.split_entities
 
 
-def _split_at(doc: Doc, cuts: set[int]) -> Doc:
+def _offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    if not len(doc):
+        return [], []
+    idx, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
+    return idx, lengths
+
+
+def _inside_token(idx: list[int], lengths: list[int], cut: int) -> bool:
+    i = bisect_left(idx, cut)  # first token starting at or after the cut
+    return i > 0 and cut < idx[i - 1] + lengths[i - 1]
+
+
+def _split_at(doc: Doc, idx: list[int], lengths: list[int], cuts: set[int]) -> Doc:
     words, spaces = [], []
-    for token in doc:
-        start, end = token.idx, token.idx + len(token)
+    text = doc.text
+    for token, start, length in zip(doc, idx, lengths):
+        end = start + length
         edges = [start] + sorted(c for c in cuts if start < c < end) + [end]
         for i, (a, b) in enumerate(zip(edges, edges[1:])):
-            words.append(doc.text[a:b])
+            words.append(text[a:b])
             spaces.append(bool(token.whitespace_) and i == len(edges) - 2)
     return Doc(doc.vocab, words=words, spaces=spaces)

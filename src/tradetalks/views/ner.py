@@ -7,7 +7,7 @@ from datasets import ClassLabel, Features, List, Value
 from ..model import Document
 from ..problems import Problem, problem
 from ..scheme import Scheme
-from ..tokens import tokenize
+from ..tokens import analyse
 from .spans import row_id
 
 
@@ -33,24 +33,29 @@ class NerView:
         })
 
     def rows(self, doc: Document, problems: list[Problem]) -> list[dict]:
-        spacy_doc, split = tokenize(doc.text, doc.gold.entities)
-        for entity in split:
+        tokens = analyse(doc.text, doc.gold.entities)
+        for entity in tokens.split_entities:
             problems.append(problem(
                 "W501", f"{entity.text!r} {entity.start}..{entity.end} ({entity.label}) cuts a spaCy token; "
                 "the token was split at the span's edges",
                 file=doc.file, task=doc.task_id, annotation=doc.gold.id, region=entity.id))
+        text, tags, starts, ends = doc.text, tokens.tags, tokens.starts, tokens.ends
+        # whitespace tokens are left out, unless they lie inside an entity
+        dropped = [space and tag == "O" for space, tag in zip(tokens.is_space, tags)]
+        any_dropped = any(dropped)
         rows = []
-        for index, sentence in enumerate(spacy_doc.sents):
-            tokens = [t for t in sentence if not (t.is_space and t.ent_iob_ == "O")]
+        prefix = row_id(doc)
+        for index, sentence in enumerate(tokens.sentences()):
+            ids = [i for i in sentence if not dropped[i]] if any_dropped else sentence
             rows.append({
-                "id": f"{row_id(doc)}-s{index:03d}",
+                "id": f"{prefix}-s{index:03d}",
                 "document_id": doc.document_id,
                 "paragraph": doc.paragraph,
                 "task_id": doc.task_id,
                 "sentence_index": index,
-                "tokens": [t.text for t in tokens],
-                "ner_tags": [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ != "O" else "O" for t in tokens],
-                "token_starts": [t.idx for t in tokens],
-                "token_ends": [t.idx + len(t) for t in tokens],
+                "tokens": [text[starts[i]:ends[i]] for i in ids],
+                "ner_tags": [tags[i] for i in ids],
+                "token_starts": [starts[i] for i in ids],
+                "token_ends": [ends[i] for i in ids],
             })
         return rows
