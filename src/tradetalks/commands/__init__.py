@@ -1,5 +1,5 @@
 """One module per subcommand; each has `register(subparsers)` and sets `run` on its parser."""
 
-from . import build, codes, export, render, repair, schema, splits, validate
+from . import build, codes, export, render, repair, schema, splits, studio, validate
 
-COMMANDS = [validate, build, render, export, repair, schema, splits, codes]
+COMMANDS = [validate, build, render, export, repair, schema, splits, studio, codes]
