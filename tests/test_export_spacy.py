@@ -11,8 +11,12 @@ import spacy
 from datasets import load_dataset
 from spacy.tokens import DocBin
 
+from conftest import ROOT
 from test_cli import tradetalks
-from training_corpus import build_synthetic
+from tradetalks.build import build
+from tradetalks.reader import find_exports
+from tradetalks.splits import SplitAssignment
+from training_corpus import CARD, build_synthetic
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -43,6 +47,21 @@ def test_one_file_per_split_named_as_spacy_expects(exported):
 
 def test_docbin_spans_equal_dataset_spans(exported, scheme):
     dataset, out, _ = exported
+    assert_docbin_matches_dataset(dataset, out, scheme)
+
+
+def test_docbin_of_the_shipped_corpus_equals_its_dataset(tmp_path, scheme, export_schema):
+    dataset = tmp_path / "tradetalks"
+    build(find_exports(ROOT / "annotations" / "exports"), dataset, scheme, export_schema,
+          SplitAssignment.load(ROOT / "annotations" / "splits.json"), CARD)
+    assert tradetalks("export", "spacy", "--dataset", dataset, "-o", tmp_path / "spacy").returncode == 0
+    assert_docbin_matches_dataset(dataset, tmp_path / "spacy", scheme)
+    docs = [doc for stem in ("train", "dev", "test") for doc in read_docs(tmp_path / "spacy" / f"{stem}.spacy")]
+    ents = {(e.text, e.label_) for doc in docs for e in doc.ents}
+    assert {("U.S.", "GPE"), ("China", "GPE")} <= ents  # the seed's "U.S.-China"
+
+
+def assert_docbin_matches_dataset(dataset, out, scheme):
     spans = load(dataset, "spans")
     names, relation_names = scheme.entity_labels, scheme.relation_labels
     for split, stem in (("train", "train"), ("validation", "dev"), ("test", "test")):
@@ -78,7 +97,8 @@ def test_tokens_are_split_at_span_edges_never_spans_stretched(exported):
     assert hyphenated, "the synthetic corpus has 'U.S.-China'"
     ents = {(e.text, e.label_) for doc in docs for e in doc.ents}
     assert {("U.S.", "GPE"), ("China", "GPE")} <= ents
-    fiscal = [e for doc in docs for e in doc.ents if e.label_ == "DATE" and doc.text[e.start_char - 2:e.start_char] == "FY"]
+    fiscal = [e for doc in docs for e in doc.ents
+              if e.label_ == "DATE" and doc.text[e.start_char - 2:e.start_char] == "FY"]
     assert fiscal and all(e.text in {"2026", "2027"} for e in fiscal)  # 'FY2026' is cut, the span stays '2026'
 
 
