@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from datasets import load_dataset
 
+from conftest import ROOT
 from test_cli import tradetalks
-from training_corpus import build_synthetic
+from tradetalks.build import build
+from tradetalks.export.dataset import FILE_STEMS
+from tradetalks.reader import find_exports
+from tradetalks.splits import SplitAssignment
+from training_corpus import CARD, build_synthetic
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +66,18 @@ def test_conll_round_trips_tokens_tags_sentences_and_documents(exported):
         got = [sentences for _, sentences in read_conll(out / f"{stem}.txt")]
         assert got == expected_documents(ner[split], names)
     assert len(read_conll(out / "train.txt")) == len({r["document_id"] for r in ner["train"]}) == 3
+
+
+def test_conll_of_the_shipped_corpus_round_trips(tmp_path, scheme, export_schema):
+    dataset = tmp_path / "tradetalks"
+    build(find_exports(ROOT / "annotations" / "exports"), dataset, scheme, export_schema,
+          SplitAssignment.load(ROOT / "annotations" / "splits.json"), CARD)
+    assert tradetalks("export", "conll", "--dataset", dataset, "-o", tmp_path / "conll").returncode == 0
+    ner = load_dataset(str(dataset), "ner", cache_dir=str(tmp_path / "hf-cache"))
+    names = ner["train"].features["ner_tags"].feature.names
+    for split, rows in ner.items():
+        got = [sentences for _, sentences in read_conll(tmp_path / "conll" / f"{FILE_STEMS[split]}.txt")]
+        assert got == expected_documents(rows, names)
 
 
 def test_whitespace_tokens_inside_entities_are_left_out_and_counted(exported):

@@ -14,15 +14,24 @@ from seqeval.metrics.sequence_labeling import get_entities
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import PreTrainedTokenizerFast
 
-from training_corpus import build_synthetic
+from conftest import ROOT
+from tradetalks.build import build
+from tradetalks.reader import find_exports
+from tradetalks.splits import SplitAssignment
+from training_corpus import CARD, build_synthetic
 
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
-@pytest.fixture(scope="module")
-def ner(tmp_path_factory, scheme, export_schema):
+@pytest.fixture(scope="module", params=["synthetic", "corpus"])
+def ner(request, tmp_path_factory, scheme, export_schema):
     folder = tmp_path_factory.mktemp("hf")
-    dataset = build_synthetic(folder, scheme, export_schema)
+    if request.param == "synthetic":
+        dataset = build_synthetic(folder, scheme, export_schema)
+    else:
+        dataset = folder / "tradetalks"
+        build(find_exports(ROOT / "annotations" / "exports"), dataset, scheme, export_schema,
+              SplitAssignment.load(ROOT / "annotations" / "splits.json"), CARD)
     return load_dataset(str(dataset), "ner", cache_dir=str(folder / "hf-cache"))
 
 
