@@ -4,6 +4,7 @@ rules for ids, conflicts and replacements, a server that is down, and the contri
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -244,8 +245,6 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def test_a_server_that_is_down_gives_a_clear_message_and_nothing_is_written(tmp_path):
-    import os
-
     root = workspace(tmp_path)
     (root / "new.txt").write_text("Ada Lovelace flew to Geneva.\n")
     url, key = f"http://127.0.0.1:{free_port()}", "secret-key-that-must-not-show-0123456789"
@@ -281,17 +280,14 @@ def test_every_tradetalks_command_in_contributing_parses():
     commands = [line for line in shell_commands(text) if line.startswith("tradetalks ")]
     actions = {shlex.split(c)[1:3][1] for c in commands if c.startswith("tradetalks studio")}
     assert {"import", "pull"} <= actions
-    from tradetalks.cli import main as cli_main
     for command in commands:
         words = [w for w in shlex.split(command) if not w.startswith("$")]
         with pytest.raises(SystemExit) as exited:
-            cli_main([*words[1:], "--help"])
+            main([*words[1:], "--help"])
         assert exited.value.code == 0, command
 
 
 def test_the_pre_commit_hook_validates_the_corpus_when_an_export_changes(tmp_path):
-    import os
-
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "schema", repo / "schema")
     shutil.copy(ROOT / ".pre-commit-config.yaml", repo)
