@@ -60,6 +60,13 @@ def label_studio_executable() -> str:
     return str(path) if path.exists() else "label-studio"
 
 
+def start_arguments(port: int, email: str, password: str, api_key: str, data_dir: Path) -> list[str]:
+    """`label-studio` arguments for a loopback server with a known user and key (CONTRIBUTING.md uses the same)."""
+    return ["start", "--no-browser", "--host", "127.0.0.1", "--internal-host", "127.0.0.1", "-p", str(port),
+            "--username", email, "--password", password,
+            "--user-token", api_key, "--enable-legacy-api-token", "--data-dir", str(data_dir)]
+
+
 def start_server() -> LabelStudioServer:
     data_dir = Path(tempfile.mkdtemp(prefix="tradetalks-label-studio-"))
     port = free_port()
@@ -69,10 +76,7 @@ def start_server() -> LabelStudioServer:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
     env.update(LABEL_STUDIO_BASE_DATA_DIR=str(data_dir), SENTRY_DSN="", FRONTEND_SENTRY_DSN="",
                COLLECT_ANALYTICS="false", LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true")
-    command = [label_studio_executable(), "start", "--no-browser",
-               "--host", "127.0.0.1", "--internal-host", "127.0.0.1", "-p", str(port),
-               "--username", ADMIN_EMAIL, "--password", password,
-               "--user-token", api_key, "--enable-legacy-api-token", "--data-dir", str(data_dir)]
+    command = [label_studio_executable(), *start_arguments(port, ADMIN_EMAIL, password, api_key, data_dir)]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    env=env, cwd=data_dir, start_new_session=True)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, annotation, relation, simple_task, span, task, write_export
-from label_studio_server import free_port
+from label_studio_server import free_port, start_arguments
 from tradetalks.cli import main
 from tradetalks.studio import (Corpus, Gazetteer, OnConflict, PullInvalid, PullRefused, StudioError, plan_import,
                                plan_pull, read_credentials, read_paragraphs, store)
@@ -285,6 +285,14 @@ def test_every_tradetalks_command_in_contributing_parses():
         with pytest.raises(SystemExit) as exited:
             main([*words[1:], "--help"])
         assert exited.value.code == 0, command
+
+
+def test_contributing_starts_label_studio_as_the_tests_do():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    [command] = [line for line in shell_commands(text) if line.startswith("label-studio start")]
+    documented = [w for w in shlex.split(command)[1:] if w.startswith("-")]
+    tested = [w for w in start_arguments(8080, "a@b.c", "pw", "key", Path("d")) if w.startswith("-")]
+    assert documented == tested
 
 
 def test_the_pre_commit_hook_validates_the_corpus_when_an_export_changes(tmp_path):
