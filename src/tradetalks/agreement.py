@@ -33,6 +33,14 @@ class Agreement:
     entities: Tally = field(default_factory=Tally)
     relations: Tally = field(default_factory=Tally)
 
+    def merge(self, other: "Agreement") -> None:
+        """Add an agreement measured apart (on a later chunk of tasks)."""
+        self.tasks += other.tasks
+        self.pairs += other.pairs
+        for ours, theirs in ((self.entities, other.entities), (self.relations, other.relations)):
+            ours.agreed.update(theirs.agreed)
+            ours.total.update(theirs.total)
+
     def add(self, doc: Document) -> None:
         live = [a for a in doc.annotations if not a.cancelled]
         if len(live) < 2:

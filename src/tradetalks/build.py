@@ -11,15 +11,14 @@ from .agreement import Agreement
 from .baseline import BASELINE_MARKER, SCORES_FILE, baseline_section
 from .card import figures_section, render_card
 from .figures import write_figures
-from .model import Document
 from .parquet import ShardedWriter
 from .paths import repo_root
+from .parallel import Job, check_chunks
 from .problems import FatalInputError, Report, problem
 from .scheme import Scheme
 from .splits import SPLITS, SplitAssignment
 from .staging import Claim, claimed_folder, remove_abandoned
 from .stats import Statistics
-from .validate import check_exports
 from .views import all_views
 
 
@@ -41,10 +40,13 @@ class BuildResult:
 
 
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
-          splits: SplitAssignment, card_prose: str, progress=None, baseline_scores: Path | None = None) -> BuildResult:
+          splits: SplitAssignment, card_prose: str, progress=None, baseline_scores: Path | None = None,
+          num_proc: int = 1) -> BuildResult:
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
 
     `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json).
+    With `num_proc` > 1, tasks are checked and their rows made in that many worker processes;
+    the dataset is the same, byte for byte.
     """
     report = Report()
     views = all_views(scheme)
@@ -56,19 +58,14 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
         }
         stats = Statistics()
         agreement = Agreement()
-        for doc in check_exports(exports, scheme, export_schema, report):
-            if progress is not None:
-                progress.update(1)
-            if doc.gold is None or not report.valid:
-                continue
-            split = _split_of(doc, splits, report)
-            stats.add_document(split, doc)
-            agreement.add(doc)
-            for view in views:
-                rows = view.rows(doc, report.problems)
-                for row in rows:
-                    writers[view.name, split].write(row)
-                stats.add_rows(split, view.name, rows)
+        job = Job(scheme, export_schema, views, splits)
+        for chunk in check_chunks(exports, job, report, num_proc=num_proc, progress=progress):
+            if not chunk.valid:
+                continue  # the build fails: the rest is only checked, to report every problem
+            for key, table in chunk.tables.items():
+                writers[key].write_table(table)
+            stats.merge(chunk.stats)
+            agreement.merge(chunk.agreement)
         if not report.valid:
             raise FatalInputError(report.errors)
         for split in SPLITS:
@@ -94,14 +91,6 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     finally:
         claim.release()
     return BuildResult(report, output, stats, files)
-
-
-def _split_of(doc: Document, splits: SplitAssignment, report: Report) -> str:
-    split, frozen = splits.split_of(doc.key)
-    if not frozen:
-        report.problems.append(problem(
-            "W502", f"{doc.key} has no frozen split; assigned {split} by hash", file=doc.file, task=doc.task_id))
-    return split
 
 
 def _staging_folder(output: Path) -> tuple[Path, Claim]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
-
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, LargeList, List
+from datasets.features.features import get_nested_type
 
 BATCH_ROWS = 1_000  # rows encoded and written at once: one row group
 SHARD_ROWS = 200_000  # rows per file, so no shard approaches the hub's 500 MB
@@ -16,53 +16,74 @@ SHARD_ROWS = 200_000  # rows per file, so no shard approaches the hub's 500 MB
 class RowEncoder:
     """Rows (dicts as the views make them, label names included) to an Arrow table of the features' schema.
 
-    Does what Features.encode_example does for the feature types the views use (ClassLabel
-    names become ids, in lists and structs too), compiled once per feature instead of walked
-    for every value; Arrow converts the rest.
+    Does what Features.encode_example does for the feature types the views use, in bulk:
+    Arrow converts the rows with every ClassLabel as a string, then each label column
+    (in lists and structs too) is turned into ids by one lookup in the label names.
     """
 
     def __init__(self, features: Features):
+        self.features = features
         self.schema = features.arrow_schema
-        self._columns = {name: _encoder(feature) for name, feature in features.items()}
+        self._raw_types = {name: _raw_type(feature) for name, feature in features.items()}
 
     def table(self, rows: list[dict]) -> pa.Table:
-        columns = {}
-        for name, encode in self._columns.items():
-            values = [row[name] for row in rows]
-            columns[name] = values if encode is None else [encode(v) for v in values]
-        return pa.Table.from_pydict(columns, schema=self.schema)
+        columns = []
+        for name, feature in self.features.items():
+            raw = pa.array([row[name] for row in rows], type=self._raw_types[name])
+            columns.append(_label_ids(raw, feature))
+        return pa.Table.from_arrays(columns, schema=self.schema)
 
 
-def _encoder(feature) -> Callable | None:
-    """A function that encodes one value of `feature`, or None when Arrow takes the value as it is."""
+def _raw_type(feature) -> pa.DataType:
+    """The feature's Arrow type with every ClassLabel as a string."""
     if isinstance(feature, ClassLabel):
-        return _label_encoder(feature)
-    if isinstance(feature, (List, LargeList)):
-        item = _encoder(feature.feature)
-        return None if item is None else (lambda values: None if values is None else [item(v) for v in values])
-    if isinstance(feature, list):
-        return _encoder(List(feature[0]))
+        return pa.string()
+    if isinstance(feature, (List, LargeList)) or isinstance(feature, list):
+        item = _raw_type(feature[0] if isinstance(feature, list) else feature.feature)
+        if isinstance(feature, LargeList):
+            return pa.large_list(item)
+        length = getattr(feature, "length", -1)
+        return pa.list_(item, length) if length != -1 else pa.list_(item)
     if isinstance(feature, dict):
-        fields = {name: _encoder(sub) for name, sub in feature.items()}
-        if all(f is None for f in fields.values()):
-            return None
-        return lambda value: None if value is None else {
-            name: value.get(name) if f is None else f(value.get(name)) for name, f in fields.items()}
-    return None
+        return pa.struct([pa.field(name, _raw_type(sub)) for name, sub in feature.items()])
+    return get_nested_type(feature)
 
 
-def _label_encoder(feature: ClassLabel) -> Callable:
-    ids = {name: i for i, name in enumerate(feature.names)}
+def _label_ids(array: pa.Array, feature) -> pa.Array:
+    """`array` (of _raw_type(feature)) with its label names replaced by their ids."""
+    if isinstance(feature, ClassLabel):
+        ids = pc.index_in(array, value_set=pa.array(feature.names, pa.string()))
+        if ids.null_count != array.null_count:
+            unknown = pc.filter(array, pc.and_(pc.is_null(ids), pc.is_valid(array)))[0].as_py()
+            feature.str2int(unknown)  # raises its own error for a name the labels lack
+        ids = ids.cast(pa.int64())
+        if ids.null_count == 0 and ids.buffers()[0] is not None:  # no validity bitmap where nothing is null,
+            ids = pa.Array.from_buffers(pa.int64(), len(ids), [None, ids.buffers()[1]], offset=ids.offset)
+        return ids  # as Arrow makes it from Python ints, so that num_bytes does not depend on how rows were cut
+    if not _has_label(feature):
+        return array
+    mask = array.is_null() if array.null_count else None
+    if isinstance(feature, dict):
+        children = [_label_ids(array.field(name), sub) for name, sub in feature.items()]
+        return pa.StructArray.from_arrays(children, names=list(feature), mask=mask)
+    item = feature[0] if isinstance(feature, list) else feature.feature
+    values = _label_ids(array.values, item)
+    if isinstance(array, pa.FixedSizeListArray):
+        return pa.FixedSizeListArray.from_arrays(values, array.type.list_size, mask=mask)
+    cls = pa.LargeListArray if isinstance(array, pa.LargeListArray) else pa.ListArray
+    return cls.from_arrays(array.offsets, values, mask=mask)
 
-    def encode(value):
-        if isinstance(value, str):
-            try:
-                return ids[value]
-            except KeyError:
-                return feature.str2int(value)  # its own error for a name the labels lack
-        return value
 
-    return encode
+def _has_label(feature) -> bool:
+    if isinstance(feature, ClassLabel):
+        return True
+    if isinstance(feature, dict):
+        return any(_has_label(sub) for sub in feature.values())
+    if isinstance(feature, list):
+        return _has_label(feature[0])
+    if isinstance(feature, (List, LargeList)):
+        return _has_label(feature.feature)
+    return False
 
 
 class ShardedWriter:

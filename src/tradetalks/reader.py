@@ -36,6 +36,11 @@ def _refuse_constant(name: str):
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
+def decode_task(text: str) -> object:
+    """A task from the JSON text that ExportReader.items gave for it."""
+    return _DECODER.decode(text)
+
+
 @dataclass
 class ExportReader:
     """Iterate over (index, task) of one export; problems with the file itself land in `problems`."""

@@ -42,6 +42,19 @@ class Statistics:
         elif config == "relations":
             s.relation_pairs.update(r["label"] for r in rows)
 
+    def merge(self, other: "Statistics") -> None:
+        """Add statistics gathered apart (a later chunk of tasks), as if its tasks had been added here."""
+        for split, theirs in other.splits.items():
+            ours = self.splits[split]
+            for name, value in vars(theirs).items():
+                mine = getattr(ours, name)
+                if isinstance(mine, Counter):
+                    mine.update(value)
+                elif isinstance(mine, set):
+                    mine |= value
+                else:
+                    setattr(ours, name, mine + value)
+
     def total(self) -> SplitStats:
         out = SplitStats()
         for s in self.splits.values():

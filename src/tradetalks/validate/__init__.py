@@ -41,25 +41,36 @@ def check_exports(files: Iterable[Path], scheme: Scheme, export_schema: dict, re
 
 def check_task(task, index: int, file: str, scheme: Scheme, structural: StructuralChecker,
                corpus: CorpusChecks) -> tuple[Document | None, list[Problem]]:
+    doc, problems, gold_problems = read_task(task, index, file, scheme, structural)
+    if doc is None:
+        return None, problems
+    return doc, problems + corpus.check(doc) + gold_problems
+
+
+def read_task(task, index: int, file: str, scheme: Scheme,
+              structural: StructuralChecker) -> tuple[Document | None, list[Problem], list[Problem]]:
+    """One task on its own: the Document (None when its structure is broken), the problems of its
+    structure and meaning, and those of the choice of its gold annotation. The checks across tasks
+    (CorpusChecks) come between the two lists in a report."""
     ref = task.get("id") if isinstance(task, dict) and isinstance(task.get("id"), int) else f"#{index}"
     problems = structural.check(task, file, ref)
     if any(not _in_annotation(p) for p in problems):
-        return None, problems
+        return None, problems, []
     skip = {int(p.path.split("/")[2]) for p in problems if p.path.startswith("/annotations/")}
     doc, found = parse_task(task, scheme, file, skip)
     problems += found
-    problems += corpus.check(doc)
     doc.gold = choose_gold(doc.annotations)
     where = {"file": file, "task": doc.task_id}
+    gold_problems = []
     if doc.gold is None and not skip:
-        problems.append(problem("W404", "no annotation that is not cancelled; the task is left out", **where))
+        gold_problems.append(problem("W404", "no annotation that is not cancelled; the task is left out", **where))
     else:
         live = [a for a in doc.annotations if not a.cancelled]
         if len(live) > 1 and not any(a.ground_truth for a in live):
-            problems.append(problem(
+            gold_problems.append(problem(
                 "W405", f"{len(live)} annotations, none marked ground truth; annotation {doc.gold.id} "
                 "(the latest) is gold", **where))
-    return doc, problems
+    return doc, problems, gold_problems
 
 
 def _in_annotation(p: Problem) -> bool:

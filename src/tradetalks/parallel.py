@@ -1,0 +1,195 @@
+"""Checking tasks and making their rows in chunks, in worker processes when asked, always in file order.
+
+The main process reads each export (the reader hands over every task's JSON text) and
+cuts it into chunks of consecutive tasks. A chunk is checked on its own: structure,
+meaning and gold annotation of every task, then its split, the views' rows (encoded as
+Arrow tables), statistics and agreement. Only the checks across tasks (CorpusChecks)
+need every task before, so they run in the main process as the chunks come back, in the
+order they were read. With num_proc=1 the same chunks are checked in the main process, so
+the report and the dataset are the same, byte for byte, whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyarrow as pa
+
+from .agreement import Agreement
+from .model import Document
+from .problems import Problem, Report, Severity, problem
+from .reader import ExportReader, decode_task
+from .scheme import Scheme
+from .splits import SplitAssignment
+from .stats import Statistics
+from .validate import display_path, read_task
+from .validate.corpus import CorpusChecks
+from .validate.structural import StructuralChecker
+
+CHUNK_TASKS = 200  # tasks checked together: about 0.6 MB of JSON, and a few thousand rows
+AHEAD = 2  # chunks in flight per worker process: enough to keep them busy, and memory bounded
+
+
+@dataclass
+class Job:
+    """What checking a chunk needs; sent once to each worker process."""
+
+    scheme: Scheme
+    export_schema: dict
+    views: list = field(default_factory=list)  # the views whose rows are made; none to validate only
+    splits: SplitAssignment | None = None  # needed with views
+
+
+@dataclass
+class TaskOutcome:
+    problems: list[Problem]  # structure and meaning of the task itself
+    identity: tuple | None  # (task id, document id, paragraph, text) for the checks across tasks; None if broken
+    gold_problems: list[Problem]
+    build_problems: list[Problem]  # its split and its rows, reported while the input has no error
+
+
+@dataclass
+class Chunk:
+    """The outcome of consecutive tasks of one file."""
+
+    file: str
+    outcomes: list[TaskOutcome]
+    tables: dict[tuple[str, str], pa.Table]  # (view, split) -> rows of the tasks that have gold
+    stats: Statistics
+    agreement: Agreement
+    valid: bool = True  # no error in the input up to the end of this chunk: its rows may be kept
+
+
+class _Checker:
+    def __init__(self, job: Job):
+        self.job = job
+        self.structural = StructuralChecker(job.export_schema)
+        self.encoders = {}
+        if job.views:
+            from .parquet import RowEncoder  # imports datasets: only when rows are made
+
+            self.encoders = {view.name: RowEncoder(view.features()) for view in job.views}
+
+    def check(self, file: str, items: list[tuple[int, object]], texts: bool) -> Chunk:
+        job = self.job
+        outcomes = []
+        rows: dict[tuple[str, str], list[dict]] = {}
+        stats = Statistics()
+        agreement = Agreement()
+        for index, item in items:
+            task = decode_task(item) if texts else item
+            doc, problems, gold_problems = read_task(task, index, file, job.scheme, self.structural)
+            if doc is None:
+                outcomes.append(TaskOutcome(problems, None, [], []))
+                continue
+            build_problems: list[Problem] = []
+            if doc.gold is not None and job.views:
+                split, frozen = job.splits.split_of(doc.key)
+                if not frozen:
+                    build_problems.append(problem(
+                        "W502", f"{doc.key} has no frozen split; assigned {split} by hash",
+                        file=doc.file, task=doc.task_id))
+                stats.add_document(split, doc)
+                agreement.add(doc)
+                for view in job.views:
+                    view_rows = view.rows(doc, build_problems)
+                    rows.setdefault((view.name, split), []).extend(view_rows)
+                    stats.add_rows(split, view.name, view_rows)
+            identity = (doc.task_id, doc.document_id, doc.paragraph, doc.text)
+            outcomes.append(TaskOutcome(problems, identity, gold_problems, build_problems))
+        tables = {key: self.encoders[key[0]].table(found) for key, found in rows.items()}
+        return Chunk(file, outcomes, tables, stats, agreement)
+
+
+_checker: _Checker | None = None
+
+
+def _start_worker(job: Job) -> None:
+    global _checker
+    _checker = _Checker(job)
+
+
+def _check_in_worker(file: str, items: list[tuple[int, str]]) -> Chunk:
+    return _checker.check(file, items, texts=True)
+
+
+def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int = 1,
+                 progress=None, chunk_tasks: int = CHUNK_TASKS) -> Iterator[Chunk]:
+    """Check every task of every file, adding each problem to `report` in file order; yield each chunk once
+    its problems are in the report (`report.valid` then says whether its rows may be kept)."""
+    corpus = CorpusChecks()
+    if num_proc <= 1:
+        checker = _Checker(job)
+        pending = ((checker.check(file, items, texts=False) if items else None, reader)
+                   for file, items, reader in _chunks(files, report, chunk_tasks, texts=False))
+        yield from _in_order(pending, corpus, report, progress)
+        return
+    context = multiprocessing.get_context()
+    with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool:
+        yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks, texts=True), num_proc * AHEAD),
+                             corpus, report, progress)
+
+
+def _chunks(files: Iterable[Path], report: Report, size: int, texts: bool):
+    """(file name, [(index, task or its JSON text)], reader) per chunk; a last entry with no items ends each file."""
+    for path in files:
+        report.files += 1
+        reader = ExportReader(path, display_name=display_path(path))
+        items = []
+        for index, task, text in reader.items():
+            items.append((index, text if texts else task))
+            if len(items) == size:
+                yield reader.name, items, None
+                items = []
+        if items:
+            yield reader.name, items, None
+        yield reader.name, None, reader
+
+
+def _submitted(pool, chunks, window: int):
+    """Results of the chunks, in order, with at most `window` chunks read ahead of the one awaited."""
+    waiting: deque = deque()
+    for file, items, reader in chunks:
+        waiting.append((pool.apply_async(_check_in_worker, (file, items)) if items else None, reader))
+        while len(waiting) > window:
+            yield _result(waiting.popleft())
+    while waiting:
+        yield _result(waiting.popleft())
+
+
+def _result(entry):
+    result, reader = entry
+    return (result.get() if result is not None else None), reader
+
+
+def _in_order(pending, corpus: CorpusChecks, report: Report, progress) -> Iterator[Chunk]:
+    errors = bool(report.errors)
+    for chunk, reader in pending:
+        if chunk is None:
+            if reader is not None:
+                report.extend(reader.problems)  # the file's own problems come after its tasks
+                errors = errors or _has_error(reader.problems)
+            continue
+        for outcome in chunk.outcomes:
+            report.tasks += 1
+            found = list(outcome.problems)
+            if outcome.identity is not None:
+                task_id, document_id, paragraph, text = outcome.identity
+                found += corpus.check(Document(task_id, document_id, paragraph, text, None, chunk.file))
+                found += outcome.gold_problems
+            report.extend(found)
+            errors = errors or _has_error(found)
+            if not errors:
+                report.extend(outcome.build_problems)
+        chunk.valid = not errors
+        if progress is not None:
+            progress.update(len(chunk.outcomes))
+        yield chunk
+
+
+def _has_error(problems: list[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
