@@ -202,4 +202,6 @@ def test_seed_article_can_be_checked_by_eye(browser, tmp_path, scheme, export_sc
         for shown in entry.annotations:
             check_annotation(browser, scheme, entry, shown)
     assert sum(len(s.annotation.relations) for t in seed for s in t.annotations) > 0
+    busiest = max(seed, key=lambda t: sum(len(s.annotation.relations) for s in t.annotations))
+    screenshot(browser, "review-seed-busiest-task", browser.find_element("id", busiest.dom_id))
     screenshot(browser, "review-seed")
