@@ -71,7 +71,7 @@ def start_server() -> LabelStudioServer:
     data_dir = Path(tempfile.mkdtemp(prefix="tradetalks-label-studio-"))
     port = free_port()
     api_key = secrets.token_hex(20)
-    password = secrets.token_urlsafe(16)
+    password = secrets.token_hex(16)
     log = data_dir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
     env.update(LABEL_STUDIO_BASE_DATA_DIR=str(data_dir), SENTRY_DSN="", FRONTEND_SENTRY_DSN="",

@@ -50,7 +50,7 @@ def client(server):
 def second_annotator(client) -> int:
     """Another user of the server's organization; the admin's key saves annotations in their name."""
     user = client.users.create(username="second", email="second@tradetalks.test",
-                               password=secrets.token_urlsafe(16))
+                               password=secrets.token_hex(16))
     return user.id
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -17,8 +16,9 @@ from .structural import StructuralChecker
 
 
 def display_path(path: Path) -> str:
+    """The path relative to the working folder when it lies below it, else as given."""
     try:
-        return os.path.relpath(path)
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
