@@ -103,10 +103,6 @@ class Studio:
 
         self._client = LabelStudio(base_url=credentials.url, api_key=credentials.api_key, timeout=timeout)
 
-    @property
-    def client(self):
-        return self._client
-
     def check_access(self) -> None:
         with talking("check the API key"):
             self._client.users.whoami()
