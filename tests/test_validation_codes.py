@@ -159,3 +159,14 @@ def test_left_direction_swaps_head_and_tail(tmp_path, scheme, export_schema):
     report, docs = run(tmp_path, scheme, export_schema, [t])
     assert report.problems == []
     assert ("p", "t", "has_title") in {(r.head, r.tail, r.label) for r in docs[0].gold.relations}
+
+
+def test_predictions_exported_as_bare_ids_are_accepted(tmp_path, scheme, export_schema):
+    t = simple_task(1)
+    t["predictions"] = [2, 3]
+    report, _ = run(tmp_path, scheme, export_schema, [t])
+    assert report.problems == []
+    t["predictions"] = [2, {"result": [{"type": "labels"}]}]
+    report, _ = run(tmp_path, scheme, export_schema, [t])
+    assert {p.code for p in report.problems} == {"E100"}
+    assert all(p.path.startswith("/predictions/1") for p in report.problems)

@@ -64,7 +64,11 @@ def export_json_schema(scheme: Scheme) -> dict:
                     "id": {"type": "integer"},
                     "data": {"$ref": "#/$defs/data"},
                     "annotations": {"type": "array", "items": {"$ref": "#/$defs/annotation"}},
-                    "predictions": {"type": "array", "items": {"$ref": "#/$defs/prediction"}},
+                    # Label Studio's default export lists predictions by id only.
+                    "predictions": {
+                        "type": "array",
+                        "items": {"if": {"type": "integer"}, "else": {"$ref": "#/$defs/prediction"}},
+                    },
                 },
             },
             "data": {
