@@ -48,15 +48,15 @@ class Agreement:
         self.tasks += 1
         for a, b in combinations(live, 2):
             self.pairs += 1
-            _tally(self.entities, _entity_keys(a), _entity_keys(b))
-            _tally(self.relations, _relation_keys(a), _relation_keys(b))
+            _tally(self.entities, entity_keys(a), entity_keys(b))
+            _tally(self.relations, relation_keys(a), relation_keys(b))
 
 
-def _entity_keys(annotation: Annotation) -> Counter:
+def entity_keys(annotation: Annotation) -> Counter:
     return Counter((e.start, e.end, e.label) for e in annotation.entities)
 
 
-def _relation_keys(annotation: Annotation) -> Counter:
+def relation_keys(annotation: Annotation) -> Counter:
     spans = {e.id: (e.start, e.end) for e in annotation.entities}
     return Counter((spans[r.head], spans[r.tail], r.label) for r in annotation.relations)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # The same matching as the agreement measure: spans by start/end/label, relations by endpoint offsets/label.
-from ..agreement import _entity_keys as entity_keys, _relation_keys as relation_keys
+from ..agreement import entity_keys, relation_keys
 from ..model import Annotation, Document, Entity, Relation
 from ..problems import Problem, Report, problem
 from ..scheme import Scheme
