@@ -99,6 +99,12 @@ def synthetic_tasks(n: int, fault_rate: float = 0.0, seed: int = 0,
         yield task, code
 
 
+def task_keys(n: int, paragraphs_per_document: int = 10) -> list[str]:
+    """The key (document id / paragraph) of each of the n tasks, as Document.key gives it."""
+    return [f"{_document_id(index, paragraphs_per_document)}/{index % paragraphs_per_document + 1}"
+            for index in range(n)]
+
+
 def write_synthetic_export(path: Path, n: int, fault_rate: float = 0.0, seed: int = 0) -> list[tuple[int, str]]:
     """Write an export of n tasks (one task per line); return the injected faults as (task id, code)."""
     faults = []
@@ -118,7 +124,7 @@ def _task(rng: random.Random, index: int, per_document: int) -> dict:
     task_id = index + 1
     return {
         "id": task_id,
-        "data": {"text": text, "document_id": f"synthetic-{index // per_document:06d}",
+        "data": {"text": text, "document_id": _document_id(index, per_document),
                  "paragraph": index % per_document + 1, "source": "synthetic"},
         "annotations": [{
             "id": task_id, "completed_by": 1 + index % 7, "result": results,
@@ -129,6 +135,10 @@ def _task(rng: random.Random, index: int, per_document: int) -> dict:
         "inner_id": task_id, "total_annotations": 1, "cancelled_annotations": 0, "total_predictions": 0,
         "project": 1, "updated_by": None, "comment_authors": [],
     }
+
+
+def _document_id(index: int, per_document: int) -> str:
+    return f"synthetic-{index // per_document:06d}"
 
 
 def _paragraph(rng: random.Random, index: int) -> tuple[str, list[dict]]:

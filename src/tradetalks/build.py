@@ -41,15 +41,15 @@ class BuildResult:
 
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
           splits: SplitAssignment, card_prose: str, progress=None, baseline_scores: Path | None = None,
-          num_proc: int = 1) -> BuildResult:
+          num_proc: int = 1, configs: list[str] | None = None) -> BuildResult:
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
 
     `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json).
     With `num_proc` > 1, tasks are checked and their rows made in that many worker processes;
-    the dataset is the same, byte for byte.
+    the dataset is the same, byte for byte. `configs` names the configs to build (default: all).
     """
     report = Report()
-    views = all_views(scheme)
+    views = [view for view in all_views(scheme) if configs is None or view.name in configs]
     staging, claim = _staging_folder(output)
     try:
         writers = {

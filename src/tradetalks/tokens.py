@@ -17,6 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import add
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SPACY
@@ -42,41 +43,34 @@ class Tokens:
     """A text's tokens as parallel lists, with BIO tags of the entities it was analysed with."""
 
     text: str
+    words: list[str]
     starts: list[int]  # character offsets, end exclusive
     ends: list[int]
-    spaces: list[bool]  # whether a space follows the token
-    is_space: list[bool]
+    spaces: list[int]  # 1 when a space follows the token
+    is_space: list[int]  # 1 for a token of whitespace
     sent_starts: list[bool]
     tags: list[str]  # "O", "B-LABEL", "I-LABEL"
     split_entities: list[Entity]  # entities with an edge inside a spaCy token (split there, W501)
 
-    @property
-    def words(self) -> list[str]:
-        text = self.text
-        return [text[a:b] for a, b in zip(self.starts, self.ends)]
-
-    def sentences(self) -> list[range]:
-        """Token index ranges of the sentences, in order."""
+    def sentences(self) -> list[tuple[int, int]]:
+        """(first, end) token indices of the sentences, in order."""
         starts = [i for i, start in enumerate(self.sent_starts) if start]
-        return [range(a, b) for a, b in zip(starts, starts[1:] + [len(self.starts)])]
+        return list(zip(starts, starts[1:] + [len(self.starts)]))
 
 
 def analyse(text: str, entities: list[Entity]) -> Tokens:
     """Tokens split at every entity edge, sentence starts, and BIO tags for `entities` (which must not overlap)."""
-    nlp = english()
-    doc = nlp.make_doc(text)
-    idx, lengths = _offsets(doc)
-    cuts = {e.start for e in entities} | {e.end for e in entities}
-    inside = [cut for cut in cuts if _inside_token(idx, lengths, cut)]
+    doc = english().make_doc(text)
+    starts, lengths, spaces, is_space, is_punct = _columns(doc)
+    inner = {cut for e in entities for cut in (e.start, e.end) if _inside_token(starts, lengths, cut)}
     split_entities = []
-    if inside:
-        inner = set(inside)
+    if inner:
         split_entities = [e for e in entities if e.start in inner or e.end in inner]
-        doc = _split_at(doc, idx, lengths, inner)
-    columns = doc.to_array(ATTRS).T.tolist() if len(doc) else [[] for _ in ATTRS]
-    starts, lengths, spaces, is_space, is_punct = columns
-    ends = [a + n for a, n in zip(starts, lengths)]
-    sent_starts = sentence_starts([text[a:b] for a, b in zip(starts, ends)], is_punct)
+        doc = _split_at(doc, starts, lengths, inner)
+        starts, lengths, spaces, is_space, is_punct = _columns(doc)
+    ends = list(map(add, starts, lengths))
+    words = [text[a:b] for a, b in zip(starts, ends)]
+    sent_starts = sentence_starts(words, is_punct)
     tags = ["O"] * len(starts)
     for entity in entities:
         first = bisect_left(starts, entity.start)
@@ -84,34 +78,37 @@ def analyse(text: str, entities: list[Entity]) -> Tokens:
         if first == last:
             continue
         tags[first] = f"B-{entity.label}"
-        inner_tag = f"I-{entity.label}"
-        for i in range(first + 1, last):
-            tags[i] = inner_tag
-            sent_starts[i] = False  # a sentence never starts inside an entity
-    return Tokens(text, starts, ends, [bool(s) for s in spaces], [bool(s) for s in is_space], sent_starts, tags,
-                  split_entities)
+        if last - first > 1:
+            tags[first + 1:last] = [f"I-{entity.label}"] * (last - first - 1)
+            sent_starts[first + 1:last] = [False] * (last - first - 1)  # a sentence never starts inside an entity
+    return Tokens(text, words, starts, ends, spaces, is_space, sent_starts, tags, split_entities)
 
 
 def sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
     """spaCy's Sentencizer.predict: a sentence starts at the first token that is not punctuation
     after a token in its punct_chars."""
-    punct_chars = english().get_pipe("sentencizer").punct_chars
+    punct_chars = _punct_chars()
     starts = [False] * len(words)
     if not words:
         return starts
     starts[0] = True
-    start = 0
     seen_period = False
-    for i, (word, punct) in enumerate(zip(words, is_punct)):
-        in_punct_chars = word in punct_chars
-        if seen_period and not punct and not in_punct_chars:
-            starts[start] = True
-            start = i
-            seen_period = False
-        elif in_punct_chars:
+    for i, word in enumerate(words):
+        if word in punct_chars:
             seen_period = True
-    starts[start] = True
+        elif seen_period and not is_punct[i]:
+            starts[i] = True
+            seen_period = False
     return starts
+
+
+@lru_cache(maxsize=1)
+def _punct_chars() -> frozenset:
+    return frozenset(english().get_pipe("sentencizer").punct_chars)
+
+
+def _columns(doc: Doc) -> list[list[int]]:
+    return doc.to_array(ATTRS).T.tolist() if len(doc) else [[] for _ in ATTRS]
 
 
 def tokenize(text: str, entities: list[Entity]) -> tuple[Doc, list[Entity]]:
@@ -120,16 +117,9 @@ def tokenize(text: str, entities: list[Entity]) -> tuple[Doc, list[Entity]]:
     Returns the doc and the entities whose edges fell inside a spaCy token.
     """
     tokens = analyse(text, entities)
-    doc = Doc(english().vocab, words=tokens.words, spaces=tokens.spaces,
+    doc = Doc(english().vocab, words=tokens.words, spaces=[bool(s) for s in tokens.spaces],
               sent_starts=tokens.sent_starts, ents=tokens.tags)
     return doc, tokens.split_entities
-
-
-def _offsets(doc: Doc) -> tuple[list[int], list[int]]:
-    if not len(doc):
-        return [], []
-    idx, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
-    return idx, lengths
 
 
 def _inside_token(idx: list[int], lengths: list[int], cut: int) -> bool:

@@ -24,6 +24,10 @@ def register(sub) -> None:
     parser.add_argument("-o", "--output", type=Path, default=None, help="dataset folder (default: dist/tradetalks)")
     parser.add_argument("--splits", type=Path, default=None, help="frozen splits file (default: annotations/splits.json)")
     parser.add_argument("--card", type=Path, default=None, help="card prose (default: dataset_card.md)")
+    parser.add_argument("--config", action="append", default=None, metavar="NAME", dest="configs",
+                        help="build only this config (repeat for several; default: every config)")
+    parser.add_argument("--num-proc", type=int, default=1, metavar="N",
+                        help="worker processes that check tasks and make rows (default 1); same output for any N")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no warnings")
     parser.set_defaults(run=run_safely(run))
 
@@ -31,6 +35,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..build import build  # imports datasets and spaCy: only when building, so other commands start fast
     from ..card import CardError
+    from ..views import all_views
 
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
@@ -41,9 +46,16 @@ def run(args) -> int:
         splits = SplitAssignment.load(args.splits)
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
+    if args.num_proc < 1:
+        raise CommandError("--num-proc must be at least 1")
+    names = [view.name for view in all_views(scheme)]
+    unknown = sorted(set(args.configs or ()) - set(names))
+    if unknown:
+        raise CommandError(f"no config named {', '.join(unknown)}; the configs are {', '.join(names)}")
     bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty())
     try:
-        result = build(files, output, scheme, export_schema, splits, prose, progress=bar)
+        result = build(files, output, scheme, export_schema, splits, prose, progress=bar,
+                       num_proc=args.num_proc, configs=args.configs)
     except FatalInputError as err:
         bar.close()
         text_report(Report(problems=err.problems), sys.stderr)

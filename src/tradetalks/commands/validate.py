@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
+from ..parallel import Job, check_chunks
 from ..problems import Report, problem
 from ..reporting import REPORTERS
-from ..validate import check_exports
-from .common import export_files, load_contract, run_safely
+from .common import CommandError, export_files, load_contract, run_safely
 
 
 def register(sub) -> None:
@@ -18,15 +20,21 @@ def register(sub) -> None:
     parser.add_argument("inputs", nargs="*", type=Path, metavar="PATH")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    parser.add_argument("--num-proc", type=int, default=1, metavar="N",
+                        help="worker processes that check tasks (default 1); the same report for any N")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_safely(run))
 
 
 def run(args) -> int:
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
+    if args.num_proc < 1:
+        raise CommandError("--num-proc must be at least 1")
     report = Report()
-    for _ in check_exports(files, scheme, export_schema, report):
-        pass
+    with tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty()) as bar:
+        for _ in check_chunks(files, Job(scheme, export_schema), report, num_proc=args.num_proc, progress=bar):
+            pass
     if not files:
         report.problems.append(problem("W006", "no export files (*.json) were found"))
     REPORTERS[args.format](report, sys.stdout)

@@ -39,23 +39,27 @@ class NerView:
                 "W501", f"{entity.text!r} {entity.start}..{entity.end} ({entity.label}) cuts a spaCy token; "
                 "the token was split at the span's edges",
                 file=doc.file, task=doc.task_id, annotation=doc.gold.id, region=entity.id))
-        text, tags, starts, ends = doc.text, tokens.tags, tokens.starts, tokens.ends
+        words, tags, starts, ends = tokens.words, tokens.tags, tokens.starts, tokens.ends
         # whitespace tokens are left out, unless they lie inside an entity
-        dropped = [space and tag == "O" for space, tag in zip(tokens.is_space, tags)]
-        any_dropped = any(dropped)
+        dropped = [space and tag == "O" for space, tag in zip(tokens.is_space, tags)] if any(tokens.is_space) else None
         rows = []
         prefix = row_id(doc)
-        for index, sentence in enumerate(tokens.sentences()):
-            ids = [i for i in sentence if not dropped[i]] if any_dropped else sentence
+        for index, (first, end) in enumerate(tokens.sentences()):
+            if dropped is None or not any(dropped[first:end]):
+                kept = slice(first, end)
+                sentence = (words[kept], tags[kept], starts[kept], ends[kept])
+            else:
+                ids = [i for i in range(first, end) if not dropped[i]]
+                sentence = tuple([column[i] for i in ids] for column in (words, tags, starts, ends))
             rows.append({
                 "id": f"{prefix}-s{index:03d}",
                 "document_id": doc.document_id,
                 "paragraph": doc.paragraph,
                 "task_id": doc.task_id,
                 "sentence_index": index,
-                "tokens": [text[starts[i]:ends[i]] for i in ids],
-                "ner_tags": [tags[i] for i in ids],
-                "token_starts": [starts[i] for i in ids],
-                "token_ends": [ends[i] for i in ids],
+                "tokens": sentence[0],
+                "ner_tags": sentence[1],
+                "token_starts": sentence[2],
+                "token_ends": sentence[3],
             })
         return rows
