@@ -11,8 +11,10 @@ the report and the dataset are the same, byte for byte, whatever the number of p
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -73,7 +75,10 @@ class _Checker:
         if job.views:
             from .parquet import RowEncoder  # imports datasets: only when rows are made
 
+            from .tokens import english
+
             self.encoders = {view.name: RowEncoder(view.features()) for view in job.views}
+            english()
 
     def check(self, file: str, items: list[tuple[int, object]], texts: bool) -> Chunk:
         job = self.job
@@ -112,6 +117,27 @@ _checker: _Checker | None = None
 def _start_worker(job: Job) -> None:
     global _checker
     _checker = _Checker(job)
+    _tune_collector()
+
+
+def _tune_collector() -> tuple:
+    """Collect garbage less often while millions of short-lived objects come and go, and never walk what
+    is there now (modules, the tokenizer's tables), which lives as long as the process; returns the old
+    thresholds."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    return old
+
+
+@contextmanager
+def _tuned_collector():
+    old = _tune_collector()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def _check_in_worker(file: str, items: list[tuple[int, str]]) -> Chunk:
@@ -127,10 +153,11 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
         checker = _Checker(job)
         pending = ((checker.check(file, items, texts=False) if items else None, reader)
                    for file, items, reader in _chunks(files, report, chunk_tasks, texts=False))
-        yield from _in_order(pending, corpus, report, progress)
+        with _tuned_collector():
+            yield from _in_order(pending, corpus, report, progress)
         return
     context = multiprocessing.get_context()
-    with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool:
+    with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool, _tuned_collector():
         yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks, texts=True), num_proc * AHEAD),
                              corpus, report, progress)
 

@@ -14,7 +14,7 @@ from the Doc in bulk with `Doc.to_array`); `tokenize` gives the same as a spaCy 
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
@@ -128,12 +128,15 @@ def _inside_token(idx: list[int], lengths: list[int], cut: int) -> bool:
 
 
 def _split_at(doc: Doc, idx: list[int], lengths: list[int], cuts: set[int]) -> Doc:
-    words, spaces = [], []
-    text = doc.text
-    for token, start, length in zip(doc, idx, lengths):
-        end = start + length
-        edges = [start] + sorted(c for c in cuts if start < c < end) + [end]
-        for i, (a, b) in enumerate(zip(edges, edges[1:])):
-            words.append(text[a:b])
-            spaces.append(bool(token.whitespace_) and i == len(edges) - 2)
+    """The doc re-made with every token that contains a cut split there."""
+    words, spaces = [token.text for token in doc], [bool(token.whitespace_) for token in doc]
+    ordered = sorted(cuts)
+    for i in reversed(range(len(idx))):
+        start, end = idx[i], idx[i] + lengths[i]
+        first, last = bisect_right(ordered, start), bisect_left(ordered, end)
+        if first == last:
+            continue
+        edges = [start, *ordered[first:last], end]
+        words[i:i + 1] = [doc.text[a:b] for a, b in zip(edges, edges[1:])]
+        spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
     return Doc(doc.vocab, words=words, spaces=spaces)
