@@ -1,0 +1,249 @@
+"""Benchmark: validate and build a large synthetic export, side by side with label-studio-sdk's converter.
+
+For each size, a synthetic export is made (scripts/make_synthetic_export.py) with its
+splits frozen, then every stage runs in its own process, one after the other:
+
+  floor       ijson (C backend) streams the file and checks every span's offsets: the least
+              any streaming validation must cost
+  converter   label-studio-sdk's Converter.convert_to_conll2003 on the same file
+  validate    tradetalks validate --num-proc N
+  build       tradetalks build --config spans --config ner, with 1 and N processes
+  build-all   tradetalks build with every config, N processes
+
+Each stage's time is its wall clock; its memory is the peak resident set of its largest
+process (getrusage RUSAGE_CHILDREN, read in a process that only runs the stage) and the
+peak of the proportional set size (PSS, shared pages split between the processes that
+share them) summed over the stage's processes, sampled from /proc every 50 ms.
+
+    python scripts/benchmark.py --tasks 10000 100000 --num-proc 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_synthetic_export import task_keys, write_synthetic_export  # noqa: E402
+
+TRADETALKS = [sys.executable, "-m", "tradetalks.cli"]
+
+
+def stage_commands(export: Path, work: Path, splits: Path, num_proc: int) -> dict[str, list[str]]:
+    me = [sys.executable, str(Path(__file__).resolve()), "--stage"]
+    build = [*TRADETALKS, "build", str(export), "--splits", str(splits), "-q"]
+    return {
+        "floor": [*me, "floor", str(export)],
+        "converter": [*me, "converter", str(export), str(work / "conll")],
+        f"validate --num-proc {num_proc}": [*TRADETALKS, "validate", str(export), "-q", "--num-proc", str(num_proc)],
+        "build spans+ner --num-proc 1": [*build, "-o", str(work / "out1"), "--config", "spans", "--config", "ner",
+                                         "--num-proc", "1"],
+        f"build spans+ner --num-proc {num_proc}": [*build, "-o", str(work / "outN"), "--config", "spans",
+                                                   "--config", "ner", "--num-proc", str(num_proc)],
+        f"build all configs --num-proc {num_proc}": [*build, "-o", str(work / "all"), "--num-proc", str(num_proc)],
+    }
+
+
+def measure(command: list[str]) -> dict:
+    """Run `command` through a process that only waits for it; its wall time and memory peaks."""
+    waiter = [sys.executable, str(Path(__file__).resolve()), "--wait", "--", *command]
+    process = subprocess.Popen(waiter, stdout=subprocess.PIPE, cwd=ROOT)
+    sampler = PssSampler(process.pid)
+    sampler.start()
+    out, _ = process.communicate()
+    sampler.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"stage failed ({process.returncode}): {' '.join(command)}")
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    result["pss_mb"] = sampler.peak / 1024
+    return result
+
+
+def wait_for(command: list[str]) -> int:
+    """Run one stage and print its wall time, exit code and the peak RSS of its largest process (JSON)."""
+    start = time.perf_counter()
+    code = subprocess.run(command, stdout=subprocess.DEVNULL).returncode
+    wall = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"wall": wall, "rss_mb": peak_kb / 1024, "code": code}))
+    return code
+
+
+class PssSampler(threading.Thread):
+    """The peak of the summed PSS (KiB) of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.pid)))
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(root: int) -> list[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def floor(export: Path) -> None:
+    """Stream the export with ijson's C backend and check every span's offsets against the text."""
+    import ijson
+
+    assert ijson.backend == "yajl2_c", ijson.backend
+    tasks = bad = 0
+    with open(export, "rb") as handle:
+        for task in ijson.items(handle, "item", use_float=True):
+            tasks += 1
+            text = task["data"]["text"]
+            for annotation in task["annotations"]:
+                for result in annotation["result"]:
+                    if result["type"] == "labels":
+                        value = result["value"]
+                        if text[value["start"]:value["end"]] != value.get("text"):
+                            bad += 1
+    print(f"{tasks} tasks, {bad} spans whose offsets do not select their text", file=sys.stderr)
+
+
+def converter(export: Path, output: Path) -> None:
+    from label_studio_sdk.converter import Converter
+
+    config = (ROOT / "schema" / "labeling_config.xml").read_text(encoding="utf-8")
+    Converter(config, project_dir=str(output), download_resources=False).convert_to_conll2003(
+        str(export), str(output), is_dir=False)
+
+
+def prepare(tasks: int, work: Path) -> tuple[Path, Path]:
+    from tradetalks.splits import SplitAssignment
+
+    export = work / f"synthetic-{tasks}.json"
+    write_synthetic_export(export, tasks)
+    splits = SplitAssignment({}, work / "splits.json")
+    for key in task_keys(tasks):
+        splits.split_of(key)
+    splits.save()
+    return export, splits.path
+
+
+def run(sizes: list[int], num_proc: int, work_root: Path) -> None:
+    print(f"machine: {machine()}")
+    runs = {}
+    for tasks in sizes:
+        work = work_root / str(tasks)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        export, splits = prepare(tasks, work)
+        size_mb = export.stat().st_size / 1e6
+        results = {}
+        for name, command in stage_commands(export, work, splits, num_proc).items():
+            results[name] = measure(command)
+            print(f"  {tasks} tasks: {name}: {results[name]['wall']:.1f} s", file=sys.stderr, flush=True)
+        runs[tasks] = results
+        print(f"\n{tasks:,} tasks, {size_mb:,.0f} MB of JSON")
+        print("| stage | time (s) | tasks/s | peak RSS, largest process (MB) | peak PSS, all processes (MB) |")
+        print("|---|---:|---:|---:|---:|")
+        for name, found in results.items():
+            print(f"| {name} | {found['wall']:.1f} | {tasks / found['wall']:,.0f} | {found['rss_mb']:.0f} | "
+                  f"{found['pss_mb']:.0f} |")
+        build = results[f"build spans+ner --num-proc {num_proc}"]["wall"]
+        validate = results[f"validate --num-proc {num_proc}"]["wall"]
+        print()
+        _ratio(f"converter / build spans+ner --num-proc {num_proc}", results["converter"]["wall"] / build, 4, "at least")
+        _ratio(f"converter / (validate + build spans+ner) --num-proc {num_proc}",
+               results["converter"]["wall"] / (validate + build), 4, "at least")
+        _ratio(f"build spans+ner --num-proc {num_proc} / floor", build / results["floor"]["wall"], 2, "at most")
+        for name, found in results.items():
+            if name.startswith(("validate", "build")):
+                _ratio(f"peak memory of {name}, all processes (MB)", found["pss_mb"], 400, "at most")
+        shutil.rmtree(work, ignore_errors=True)
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        print()
+        for name in runs[large]:
+            for key, what in (("rss_mb", "largest process"), ("pss_mb", "all processes")):
+                _ratio(f"peak memory of {name}, {what}: {large:,} / {small:,} tasks",
+                       runs[large][name][key] / runs[small][name][key], 1.5, "at most")
+
+
+def _ratio(what: str, value: float, target: float, bound: str) -> None:
+    met = value >= target if bound == "at least" else value <= target
+    print(f"{what}: {value:.2f} (target: {bound} {target}; {'met' if met else 'NOT met'})")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--wait"]:
+        return wait_for(argv[2:])
+    if argv[:1] == ["--stage"]:
+        {"floor": floor, "converter": converter}[argv[1]](*map(Path, argv[2:]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tasks", type=int, nargs="+", default=[10_000, 100_000], help="export sizes to run")
+    parser.add_argument("--num-proc", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    if args.work is not None:
+        run(args.tasks, args.num_proc, args.work)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="tradetalks-bench-") as work:
+        run(args.tasks, args.num_proc, Path(work))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
