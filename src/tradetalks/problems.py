@@ -71,6 +71,8 @@ _CODES = [
     Code("E601", "output-unwritable", "The output folder cannot be written."),
     # bad input, faults and repairs
     Code("E007", "nesting-too-deep", "JSON nested more than 100 levels deep; the file is not read further."),
+    Code("E008", "lone-surrogate", "A task's text, document id or source holds a lone UTF-16 surrogate escape "
+         "(\\ud800 without its pair): not a character, and not writable as UTF-8."),
     Code("E211", "crlf-offsets", "Offsets count each CRLF line break as one character; `tradetalks repair` converts them."),
     Code("E212", "offset-not-integer", "A span offset is written as a decimal number (48.0); offsets are integers."),
     Code("E701", "config-invalid-xml", "The labeling config is not well-formed XML."),

@@ -11,7 +11,7 @@ from ..problems import Problem, Report, problem
 from ..reader import ExportReader
 from ..scheme import Scheme
 from .corpus import CorpusChecks
-from .semantic import parse_task
+from .semantic import lone_surrogates, parse_task
 from .structural import StructuralChecker
 
 
@@ -56,6 +56,9 @@ def read_task(task, index: int, file: str, scheme: Scheme,
     problems = structural.check(task, file, ref)
     if any(not _in_annotation(p) for p in problems):
         return None, problems, []
+    unwritable = lone_surrogates(task["data"], {"file": file, "task": ref})
+    if unwritable:
+        return None, problems + unwritable, []
     skip = {int(p.path.split("/")[2]) for p in problems if p.path.startswith("/annotations/")}
     doc, found = parse_task(task, scheme, file, skip)
     problems += found

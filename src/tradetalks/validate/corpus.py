@@ -9,32 +9,43 @@ from ..problems import Problem, problem
 
 
 class CorpusChecks:
-    """Remembers what earlier tasks used; memory grows by a few bytes a task, not by its text."""
+    """Remembers what earlier tasks used, in about 250 bytes a task: the task id, the file it came from,
+    and 128-bit digests of its key and text, never the text itself."""
 
     def __init__(self) -> None:
-        self._task_ids: dict[int, str] = {}
-        self._keys: dict[str, tuple[str, int]] = {}
-        self._texts: dict[bytes, tuple[str, int]] = {}
+        self._files: list[str] = []
+        self._task_files: dict[int, int] = {}  # task id -> the file (index in _files) that used it first
+        self._keys: dict[int, int] = {}  # digest of "document/paragraph" -> the task id that used it first
+        self._texts: dict[int, int] = {}  # digest of the text -> the task id that used it first
 
     def check(self, doc: Document) -> list[Problem]:
         where = {"file": doc.file, "task": doc.task_id}
+        if not self._files or self._files[-1] != doc.file:
+            self._files.append(doc.file)
         problems = []
-        if doc.task_id in self._task_ids:
+        if doc.task_id in self._task_files:
+            problems.append(problem("E401", f"task id {doc.task_id} is also used in {self._file_of(doc.task_id)}",
+                                    **where))
+        else:
+            self._task_files[doc.task_id] = len(self._files) - 1
+        first = _first(self._keys, doc.key, doc.task_id)
+        if first is not None:
             problems.append(problem(
-                "E401", f"task id {doc.task_id} is also used in {self._task_ids[doc.task_id]}", **where))
-        else:
-            self._task_ids[doc.task_id] = doc.file
-        if doc.key in self._keys:
-            file, task = self._keys[doc.key]
-            problems.append(problem(
-                "E402", f"document {doc.document_id!r} paragraph {doc.paragraph} is also task {task} in {file}",
-                **where))
-        else:
-            self._keys[doc.key] = (doc.file, doc.task_id)
-        digest = hashlib.blake2b(doc.text.encode("utf-8"), digest_size=16).digest()
-        if digest in self._texts:
-            file, task = self._texts[digest]
-            problems.append(problem("W403", f"the same text is task {task} in {file}", **where))
-        else:
-            self._texts[digest] = (doc.file, doc.task_id)
+                "E402", f"document {doc.document_id!r} paragraph {doc.paragraph} is also task {first} in "
+                f"{self._file_of(first)}", **where))
+        first = _first(self._texts, doc.text, doc.task_id)
+        if first is not None:
+            problems.append(problem("W403", f"the same text is task {first} in {self._file_of(first)}", **where))
         return problems
+
+    def _file_of(self, task_id: int) -> str:
+        return self._files[self._task_files[task_id]]
+
+
+def _first(seen: dict[int, int], value: str, task_id: int) -> int | None:
+    """The task that used `value` first, or None (and `task_id` is remembered as that task) when it is new."""
+    digest = int.from_bytes(hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
+    first = seen.get(digest)
+    if first is None:
+        seen[digest] = task_id
+    return first

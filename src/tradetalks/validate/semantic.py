@@ -50,6 +50,21 @@ def recount(text: str, start: int, end: int, stored: str) -> tuple[str, str, int
     return None
 
 
+def lone_surrogates(data: dict, where: dict) -> list[Problem]:
+    """E008 for each of the task's strings that the dataset keeps and that holds a lone surrogate."""
+    problems = []
+    for name in ("text", "document_id", "source"):
+        value = data.get(name)
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as err:
+                problems.append(problem(
+                    "E008", f"data.{name} holds a lone surrogate \\u{ord(value[err.start]):04x} at character "
+                    f"{err.start}; the task is left out", **where))
+    return problems
+
+
 def parse_task(task: dict, scheme: Scheme, file: str, skip: set[int]) -> tuple[Document, list[Problem]]:
     """The task as a Document, and its semantic problems; annotations at indices in `skip` are left out."""
     data = task["data"]
