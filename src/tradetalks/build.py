@@ -67,7 +67,7 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
             stats.merge(chunk.stats)
             agreement.merge(chunk.agreement)
         if not report.valid:
-            raise FatalInputError(report.errors)
+            raise FatalInputError(report.errors, report)
         for split in SPLITS:
             if stats.splits[split].tasks == 0:
                 report.problems.append(problem("W503", f"the {split} split has no task; it is left out of the dataset"))

@@ -164,6 +164,7 @@ class Report:
 class FatalInputError(Exception):
     """Raised by library calls that cannot go on; carries the problems that stopped them."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], report: "Report | None" = None):
         self.problems = problems
+        self.report = report  # the whole report (counts, warnings) when there is one
         super().__init__("; ".join(f"{p.code} {p.message}" for p in problems))

@@ -58,7 +58,7 @@ def run(args) -> int:
                        num_proc=args.num_proc, configs=args.configs)
     except FatalInputError as err:
         bar.close()
-        text_report(Report(problems=err.problems), sys.stderr)
+        text_report(err.report or Report(problems=err.problems), sys.stderr)
         print(f"tradetalks build: nothing written; {output} is unchanged", file=sys.stderr)
         return 1
     except CardError as err:
