@@ -21,6 +21,13 @@ def test_validate_valid_export_exits_zero(tmp_path):
     assert run.stdout.strip().startswith("valid: 0 error(s)")
 
 
+def test_validate_the_corpus_folder_reads_its_exports_only():
+    run = tradetalks("validate", "annotations/", "--format", "json")
+    report = json.loads(run.stdout)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert report["problems"] == [] and report["stats"]["files"] == len(list((ROOT / "annotations" / "exports").glob("*.json")))
+
+
 def test_validate_reports_every_problem_as_json_and_exits_one(tmp_path):
     good, bad = simple_task(1), simple_task(2)
     bad["annotations"][0]["result"][0]["value"]["text"] = "Presidnt"

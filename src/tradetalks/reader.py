@@ -242,7 +242,13 @@ def _depth(value: object) -> int:
 
 
 def find_exports(root: Path) -> list[Path]:
-    """Export files under a folder (every *.json, sorted), or the file itself."""
+    """Export files under a folder (every *.json, sorted), or the file itself.
+
+    A corpus folder such as annotations/, whose exports lie in exports/ beside other JSON
+    (the frozen splits), gives the files in its exports/ folder.
+    """
     if root.is_dir():
+        if (root / "exports").is_dir():
+            root = root / "exports"
         return sorted(p for p in root.rglob("*.json") if p.is_file())
     return [root]
