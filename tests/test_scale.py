@@ -1,25 +1,41 @@
 """Large exports at small sizes: the synthetic generator, worker processes, shards and row groups.
 
-Speed and memory are measured by scripts/benchmark.py, never here.
+Everything here runs on exports made by scripts/make_synthetic_export.py, a few hundred
+tasks each. Speed and memory are measured by scripts/benchmark.py, never here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
+import io
 import json
+import re
 from pathlib import Path
 
+import datasets.config
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from datasets import load_dataset
 
+import tradetalks.build
+import tradetalks.commands.validate
 from conftest import ROOT
 from tradetalks.cli import main
+from tradetalks.parallel import check_chunks
 from tradetalks.parquet import ShardedWriter
-from tradetalks.splits import SplitAssignment
+from tradetalks.splits import SPLITS, SplitAssignment
 from tradetalks.views import all_views
 
 TASKS = 300
+CHUNK_TASKS = 16  # with small_chunks(): far more chunks than the worker processes hold in flight
+CONFIGS = ["spans", "ner", "relations"]
+# (rows per row group, rows per shard) for each config, small enough that every train split has several
+# shards of several row groups; each shard size a multiple of its row group size
+SMALL = {"spans": (20, 60), "ner": (100, 500), "relations": (1_000, 4_000)}
 
 
 def _generator():
@@ -30,6 +46,57 @@ def _generator():
 
 
 synthetic = _generator()
+
+
+def run(*argv) -> tuple[int, str, str]:
+    """`tradetalks ARGV` in this process: exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def front_matter(folder: Path) -> dict:
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\n")
+    return yaml.safe_load(card.split("\n---\n", 1)[0][4:])
+
+
+def dataset_info(meta: dict) -> dict[str, dict]:
+    """The card's dataset_info by config name (a single config's is a mapping, not a list)."""
+    entries = meta["dataset_info"]
+    return {entry["config_name"]: entry for entry in (entries if isinstance(entries, list) else [entries])}
+
+
+def small_writer(folder: Path, split: str, features, **ignored) -> ShardedWriter:
+    batch_rows, shard_rows = SMALL[folder.name]
+    return ShardedWriter(folder, split, features, batch_rows=batch_rows, shard_rows=shard_rows)
+
+
+@contextlib.contextmanager
+def small_shards():
+    """Builds in this process write the SMALL row groups and shards.
+
+    build makes its writers with ShardedWriter's default sizes, which are bound when the class is defined:
+    setting parquet.BATCH_ROWS or SHARD_ROWS would change nothing, so the writer build uses is replaced.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tradetalks.build, "ShardedWriter", small_writer)
+        yield
+
+
+@contextlib.contextmanager
+def small_chunks():
+    """validate and build in this process cut the tasks into chunks of CHUNK_TASKS."""
+    chunked = functools.partial(check_chunks, chunk_tasks=CHUNK_TASKS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tradetalks.build, "check_chunks", chunked)
+        patch.setattr(tradetalks.commands.validate, "check_chunks", chunked)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -45,110 +112,290 @@ def export(tmp_path_factory) -> tuple[Path, Path]:
     return path, splits.path
 
 
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory) -> tuple[Path, list[tuple[int, str]]]:
+    """A synthetic export where a tenth of the tasks carry one injected fault, every kind at least once."""
+    path = tmp_path_factory.mktemp("faulty") / "faulty.json"
+    faults = synthetic.write_synthetic_export(path, 400, fault_rate=0.1, seed=3)
+    assert {code for _, code in faults} == set(synthetic.FAULTS.values())
+    return path, faults
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory, export) -> tuple[Path, str]:
+    """The export built with SMALL row groups and shards (not quiet): the folder and the command's stderr."""
+    path, splits = export
+    out = tmp_path_factory.mktemp("sharded") / "dataset"
+    with small_shards():
+        code, _, err = run("build", path, "--splits", splits, "-o", out)
+    assert code == 0, err
+    return out, err
 
 
-def test_a_valid_synthetic_export_has_no_problem(capsys, export):
-    code, out, _ = run(capsys, "validate", export[0], "--format", "json", "-q")
+# -- the generator and validate -----------------------------------------------------------------------
+
+
+def test_a_valid_synthetic_export_has_no_problem(export):
+    code, out, _ = run("validate", export[0], "--format", "json", "-q")
     report = json.loads(out)
     assert code == 0
+    assert report["valid"] is True
     assert report["problems"] == []
-    assert report["stats"]["tasks"] == TASKS
+    assert report["stats"] == {"files": 1, "tasks": TASKS, "errors": 0, "warnings": 0}
 
 
-def test_every_injected_fault_is_reported_with_its_code_and_task(capsys, tmp_path):
-    path = tmp_path / "faulty.json"
-    faults = synthetic.write_synthetic_export(path, 400, fault_rate=0.1, seed=3)
-    assert len({code for _, code in faults}) >= 5  # several kinds of fault, not one
-    code, out, _ = run(capsys, "validate", path, "--format", "json", "-q")
-    found = {(p["task"], p["code"]) for p in json.loads(out)["problems"]}
+def test_every_injected_fault_is_reported_with_its_code_and_task(faulty):
+    path, faults = faulty
+    code, out, _ = run("validate", path, "--format", "json", "-q")
+    report = json.loads(out)
+    found = {(p["task"], p["code"]) for p in report["problems"]}
     assert code == 1
-    missing = [fault for fault in faults if fault not in found]
-    assert not missing
+    assert report["valid"] is False
+    assert [fault for fault in faults if fault not in found] == []
+    # and nothing is reported at a task that carries no fault (a fault may bring others with it: a relation
+    # to a broken span is E302 too)
+    assert {p["task"] for p in report["problems"]} == {task for task, _ in faults}
+    assert report["stats"]["tasks"] == 400
 
 
-def test_the_report_is_the_same_with_worker_processes(capsys, tmp_path):
-    path = tmp_path / "faulty.json"
-    synthetic.write_synthetic_export(path, 500, fault_rate=0.05, seed=5)
-    reports = []
-    for num_proc in (1, 2):
-        code, out, _ = run(capsys, "validate", path, "--format", "json", "-q", "--num-proc", num_proc)
-        reports.append((code, out))
-    assert reports[0] == reports[1]
+def test_a_build_of_a_faulty_export_writes_nothing(tmp_path, faulty):
+    path, faults = faulty
+    out = tmp_path / "out"
+    code, _, err = run("build", path, "-o", out, "-q", "--num-proc", 2,
+                       "--splits", tmp_path / "no-splits.json")
+    assert code == 1
+    assert not out.exists()
+    assert all(f"task {task}" in err for task, _ in faults)
+    assert "nothing written" in err
+    assert [p.name for p in tmp_path.iterdir()] == []  # no staging folder left behind either
+
+
+# -- worker processes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_report_is_the_same_with_worker_processes(faulty, fmt):
+    path, faults = faulty
+    reports = [run("validate", path, "--format", fmt, "-q", "--num-proc", num_proc) for num_proc in (1, 2)]
+    with small_chunks():
+        reports += [run("validate", path, "--format", fmt, "-q", "--num-proc", num_proc) for num_proc in (1, 2, 3)]
+    assert all(report == reports[0] for report in reports[1:])
     assert reports[0][0] == 1
+    if fmt == "json":
+        assert len(json.loads(reports[0][1])["problems"]) >= len(faults)
 
 
-def test_the_dataset_is_byte_identical_with_worker_processes(capsys, tmp_path, export):
+@pytest.mark.parametrize("sizes", ["default", "small"])
+def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, sizes):
+    """Default sizes: two chunks of tasks and one shard a split; small: 19 chunks and several shards a split."""
     path, splits = export
     built = []
     for num_proc in (1, 2):
         out = tmp_path / f"out{num_proc}"
-        code, _, err = run(capsys, "build", path, "--splits", splits, "-o", out, "-q", "--num-proc", num_proc)
+        with contextlib.ExitStack() as stack:
+            if sizes == "small":
+                stack.enter_context(small_shards())
+                stack.enter_context(small_chunks())
+            code, _, err = run("build", path, "--splits", splits, "-o", out, "-q", "--num-proc", num_proc)
         assert code == 0, err
         built.append(files_of(out))
-    assert built[0].keys() == built[1].keys()
-    assert any(name.endswith(".parquet") for name in built[0])
-    assert built[0] == built[1]
+    parquet = [name for name in built[0] if name.endswith(".parquet")]
+    assert {name.split("/")[1] for name in parquet} == set(CONFIGS)
+    if sizes == "small":
+        assert len(parquet) > 3 * len(SPLITS)  # several shards in a split
+    assert sorted(built[0]) == sorted(built[1])
+    for name in built[0]:
+        assert built[0][name] == built[1][name], f"{name} differs with 2 worker processes"
 
 
-def test_configs_can_be_chosen_and_row_groups_stay_bounded(capsys, tmp_path, export):
+# -- shards and row groups ----------------------------------------------------------------------------
+
+
+def test_frozen_splits_leave_no_split_warning(sharded):
+    _, err = sharded
+    assert "W502" not in err and "W503" not in err
+    assert "valid: 0 error(s)" in err and f"{TASKS} task(s)" in err
+
+
+def test_shards_are_named_in_order_and_row_groups_bounded(sharded):
+    out, _ = sharded
+    info = dataset_info(front_matter(out))
+    assert sorted(p.name for p in (out / "data").iterdir()) == sorted(CONFIGS)
+    for config in CONFIGS:
+        batch_rows, shard_rows = SMALL[config]
+        folder = out / "data" / config
+        names = sorted(p.name for p in folder.iterdir())
+        assert not [name for name in names if not name.endswith(".parquet") or name.startswith(".")]
+        examples = {split["name"]: split["num_examples"] for split in info[config]["splits"]}
+        for split in SPLITS:
+            shards = [name for name in names if name.startswith(f"{split}-")]
+            assert shards, f"{config}/{split} has no shard"
+            total = len(shards)
+            assert shards == [f"{split}-{i:05d}-of-{total:05d}.parquet" for i in range(total)]
+            assert all(re.fullmatch(rf"{split}-\d{{5}}-of-\d{{5}}\.parquet", name) for name in shards)
+            groups = []
+            for name in shards:
+                metadata = pq.ParquetFile(folder / name).metadata
+                assert 0 < metadata.num_rows <= shard_rows, f"{config}/{name}: {metadata.num_rows} rows"
+                groups += [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+            assert max(groups) <= batch_rows
+            assert all(size == batch_rows for size in groups[:-1]), f"{config}/{split}: row groups {groups}"
+            assert sum(groups) == examples[split]  # the card counts what the shards hold
+        train = [name for name in names if name.startswith("train-")]
+        assert len(train) > 1, f"{config}: the test's sizes should give train several shards"
+
+
+def _offline(monkeypatch) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_sharded_dataset_loads_the_same_offline_and_streamed(monkeypatch, tmp_path, scheme, sharded, config):
+    out, _ = sharded
+    _offline(monkeypatch)
+    loaded = load_dataset(str(out), config, cache_dir=str(tmp_path / "hf-cache"))
+    streamed = load_dataset(str(out), config, streaming=True)
+    assert sorted(loaded) == sorted(streamed) == sorted(SPLITS)
+    for split in SPLITS:
+        shards = sorted((out / "data" / config).glob(f"{split}-*.parquet"))
+        in_shard_order = pa.concat_tables([pq.read_table(p) for p in shards]).to_pylist()
+        rows = loaded[split].to_list()
+        assert rows == in_shard_order, f"{config}/{split}: rows not as the shards hold them, in order"
+        assert list(streamed[split]) == rows
+        features = next(view for view in all_views(scheme) if view.name == config).features()
+        assert loaded[split].features == streamed[split].features == features
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, sharded):
+    out, _ = sharded
+    with pytest.MonkeyPatch.context() as patch:
+        _offline(patch)
+        cache = str(tmp_path_factory.mktemp("hf-cache"))
+        return {config: load_dataset(str(out), config, cache_dir=cache) for config in CONFIGS}
+
+
+def test_every_task_is_in_its_frozen_split_once_and_in_file_order(loaded, export):
+    frozen = SplitAssignment.load(export[1])
+    seen = []
+    for split in SPLITS:
+        task_ids = loaded["spans"][split]["task_id"]
+        assert task_ids == sorted(task_ids)
+        keys = synthetic.task_keys(TASKS)
+        assert all(frozen.split_of(keys[task_id - 1]) == (split, True) for task_id in task_ids)
+        seen += task_ids
+    assert sorted(seen) == list(range(1, TASKS + 1))
+
+
+def test_every_span_offset_reproduces_its_text(loaded):
+    spans = loaded["spans"]
+    entity_names = spans["train"].features["entities"].feature["label"].names
+    generated = {task["id"]: task for task, _ in synthetic.synthetic_tasks(TASKS)}
+    texts, entities = {}, {}
+    for split in SPLITS:
+        for row in spans[split]:
+            text = row["text"]
+            texts[row["task_id"]] = text
+            assert text == generated[row["task_id"]]["data"]["text"]
+            for entity in row["entities"]:
+                assert text[entity["start"]:entity["end"]] == entity["text"]
+            mine = {(e["start"], e["end"], entity_names[e["label"]]) for e in row["entities"]}
+            expected = {(r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+                        for r in generated[row["task_id"]]["annotations"][0]["result"] if r["type"] == "labels"}
+            assert mine == expected
+            entities[row["task_id"]] = mine
+    assert len(texts) == TASKS
+
+    # ner: every token is its text's slice, the tokens cover every character but whitespace, and the BIO
+    # tags give back exactly the annotated entities
+    covered = {task_id: [False] * len(text) for task_id, text in texts.items()}
+    from_tags = {task_id: set() for task_id in texts}
+    for split in SPLITS:
+        tag_names = loaded["ner"][split].features["ner_tags"].feature.names
+        for row in loaded["ner"][split]:
+            task_id, text = row["task_id"], texts[row["task_id"]]
+            assert len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_starts"]) == len(row["token_ends"])
+            current = None
+            for token, tag, start, end in zip(row["tokens"], row["ner_tags"], row["token_starts"], row["token_ends"]):
+                assert text[start:end] == token
+                assert not any(covered[task_id][start:end]), f"task {task_id}: tokens overlap at {start}"
+                covered[task_id][start:end] = [True] * (end - start)
+                name = tag_names[tag]
+                if name.startswith("I-"):
+                    assert current is not None and current[2] == name[2:], f"task {task_id}: {name} after {current}"
+                    current[1] = end
+                    continue
+                if current is not None:
+                    from_tags[task_id].add(tuple(current))
+                current = [start, end, name[2:]] if name.startswith("B-") else None
+            if current is not None:
+                from_tags[task_id].add(tuple(current))
+    for task_id, text in texts.items():
+        assert all(done or char.isspace() for done, char in zip(covered[task_id], text)), f"task {task_id}"
+    assert from_tags == entities
+
+    for split in SPLITS:
+        rows = loaded["relations"][split]
+        assert len(rows) > 0
+        for row in rows:
+            assert row["text"] == texts[row["task_id"]]
+            for mention in (row["head"], row["tail"]):
+                assert row["text"][mention["start"]:mention["end"]] == mention["text"]
+
+
+# -- choosing configs and refusing bad options --------------------------------------------------------
+
+
+@pytest.mark.parametrize("chosen", [["ner"], ["relations", "spans"]])
+def test_configs_can_be_chosen(tmp_path, export, chosen):
     path, splits = export
     out = tmp_path / "out"
-    code, _, err = run(capsys, "build", path, "--splits", splits, "-o", out, "-q", "--config", "ner")
+    code, _, err = run("build", path, "--splits", splits, "-o", out, "-q", *[f"--config={c}" for c in chosen])
     assert code == 0, err
-    assert sorted(p.name for p in (out / "data").iterdir()) == ["ner"]
-    card = (out / "README.md").read_text(encoding="utf-8")
-    assert "config_name: ner" in card and "config_name: spans" not in card
-    groups = [pq.ParquetFile(p).metadata for p in (out / "data" / "ner").glob("*.parquet")]
-    sizes = [m.row_group(i).num_rows for m in groups for i in range(m.num_row_groups)]
-    assert max(sizes) == 1_000 and sum(sizes) > 1_000  # the train split needed more than one row group
+    assert sorted(p.name for p in (out / "data").iterdir()) == sorted(chosen)
+    meta = front_matter(out)
+    in_card = [entry["config_name"] for entry in meta["configs"]]
+    assert sorted(in_card) == sorted(chosen)
+    assert in_card == [c for c in CONFIGS if c in chosen]  # in the views' order
+    assert sorted(dataset_info(meta)) == sorted(chosen)
+    assert [entry.get("default", False) for entry in meta["configs"]] == [True] + [False] * (len(chosen) - 1)
+    for entry in meta["configs"]:
+        assert all(f["path"].startswith(f"data/{entry['config_name']}/") for f in entry["data_files"])
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--config", "tokens"], "no config named tokens"),
+    (["--config", "tokens"], "no config named tokens; the configs are spans, ner, relations"),
+    (["--config", "ner", "--config", "bogus"], "no config named bogus;"),
     (["--num-proc", "0"], "--num-proc must be at least 1"),
+    (["--num-proc", "-2"], "--num-proc must be at least 1"),
 ])
-def test_bad_build_options_are_refused_plainly(capsys, tmp_path, export, argv, message):
+def test_bad_build_options_are_refused_plainly(tmp_path, export, argv, message):
     path, splits = export
     out = tmp_path / "out"
-    code, _, err = run(capsys, "build", path, "--splits", splits, "-o", out, "-q", *argv)
+    code, stdout, err = run("build", path, "--splits", splits, "-o", out, "-q", *argv)
     assert code == 2
+    assert err.startswith("tradetalks build: ")
     assert message in err and "Traceback" not in err
-    assert not out.exists()
+    assert stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == []  # no output, no staging folder
 
 
-def test_shards_and_row_groups_load_back_in_order(tmp_path, scheme):
-    """Rows cut into row groups of 100 and shards of 300 come back whole, in order, streamed or not."""
-    view = next(v for v in all_views(scheme) if v.name == "spans")
-    folder = tmp_path / "dataset" / "data" / "spans"
-    writer = ShardedWriter(folder, "train", view.features(), batch_rows=100, shard_rows=300)
-    rows = [{"id": f"doc-p{i:03d}", "document_id": "doc", "paragraph": i, "task_id": i,
-             "text": f"Talks resumed in Geneva on day {i}.",
-             "entities": [{"id": "g", "start": 17, "end": 23, "text": "Geneva", "label": "GPE"}],
-             "relations": []} for i in range(730)]
-    missing = set(view.features()) - set(rows[0])
-    assert not missing, f"the test's rows lack {missing}"
-    for row in rows:
-        writer.write(row)
-    paths = writer.close()
-    assert [p.name for p in paths] == [f"train-{i:05d}-of-00003.parquet" for i in range(3)]
-    for path in paths:
-        metadata = pq.ParquetFile(path).metadata
-        assert metadata.num_rows <= 300
-        assert all(metadata.row_group(i).num_rows <= 100 for i in range(metadata.num_row_groups))
-    files = [str(p) for p in paths]
-    loaded = load_dataset("parquet", data_files={"train": files}, split="train", features=view.features())
-    streamed = load_dataset("parquet", data_files={"train": files}, split="train", features=view.features(),
-                            streaming=True)
-    assert [r["paragraph"] for r in loaded] == list(range(730))
-    assert [r["paragraph"] for r in streamed] == list(range(730))
-    for row in loaded:
-        entity = row["entities"][0]
-        assert row["text"][entity["start"]:entity["end"]] == entity["text"]
+def test_bad_build_options_leave_an_existing_dataset_alone(tmp_path, export):
+    path, splits = export
+    out = tmp_path / "out"
+    code, _, err = run("build", path, "--splits", splits, "-o", out, "-q", "--config", "spans")
+    assert code == 0, err
+    before = files_of(out)
+    for argv in (["--config", "nope"], ["--num-proc", "0"]):
+        assert run("build", path, "--splits", splits, "-o", out, "-q", *argv)[0] == 2
+    assert files_of(out) == before
+
+
+def test_validate_refuses_num_proc_zero(export):
+    code, stdout, err = run("validate", export[0], "--num-proc", "0", "-q")
+    assert code == 2
+    assert "tradetalks validate: --num-proc must be at least 1" in err and "Traceback" not in err
+    assert stdout == ""
