@@ -399,3 +399,15 @@ def test_validate_refuses_num_proc_zero(export):
     assert code == 2
     assert "tradetalks validate: --num-proc must be at least 1" in err and "Traceback" not in err
     assert stdout == ""
+
+
+def test_a_shard_never_holds_more_rows_than_its_size(tmp_path, scheme):
+    """With a shard size that is not a multiple of the row group size, a shard closes early rather than late."""
+    view = next(v for v in all_views(scheme) if v.name == "spans")
+    writer = ShardedWriter(tmp_path, "train", view.features(), batch_rows=50, shard_rows=120)
+    for i in range(400):
+        writer.write({"id": f"d-p{i:03d}", "document_id": "d", "paragraph": i, "task_id": i, "text": "Geneva",
+                      "entities": [], "relations": []})
+    counts = [pq.ParquetFile(path).metadata.num_rows for path in writer.close()]
+    assert sum(counts) == 400
+    assert max(counts) <= 120

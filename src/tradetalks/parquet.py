@@ -143,7 +143,7 @@ class ShardedWriter:
         self._buffered = rest.num_rows
 
     def _write_group(self, table: pa.Table) -> None:
-        if self._writer is None or self._rows_in_shard >= self.shard_rows:
+        if self._writer is None or (self._rows_in_shard and self._rows_in_shard + table.num_rows > self.shard_rows):
             self._open_shard()
         self._writer.write_table(table, row_group_size=self.batch_rows)
         self._rows_in_shard += table.num_rows
