@@ -17,7 +17,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .agreement import Agreement
 from .model import Document
@@ -29,9 +29,6 @@ from .stats import Statistics
 from .validate import display_path, read_task
 from .validate.corpus import CorpusChecks
 from .validate.structural import StructuralChecker
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 CHUNK_TASKS = 200  # tasks checked together: about 0.6 MB of JSON, and a few thousand rows
 AHEAD = 2  # chunks in flight per worker process: enough to keep them busy, and memory bounded
@@ -71,19 +68,15 @@ class _Checker:
     def __init__(self, job: Job):
         self.job = job
         self.structural = StructuralChecker(job.export_schema)
-        self.encoders = {}
         if job.views:
-            from .parquet import RowEncoder  # imports datasets: only when rows are made
-
             from .tokens import english
 
-            self.encoders = {view.name: RowEncoder(view.features()) for view in job.views}
             english()
 
     def check(self, file: str, items: list[tuple[int, object]], texts: bool) -> Chunk:
         job = self.job
         outcomes = []
-        rows: dict[tuple[str, str], list[dict]] = {}
+        built: list[tuple[Document, str, list[Problem]]] = []  # tasks with gold, their split and build problems
         stats = Statistics()
         agreement = Agreement()
         for index, item in items:
@@ -101,14 +94,24 @@ class _Checker:
                         file=doc.file, task=doc.task_id))
                 stats.add_document(split, doc)
                 agreement.add(doc)
-                for view in job.views:
-                    view_rows = view.rows(doc, build_problems)
-                    rows.setdefault((view.name, split), []).extend(view_rows)
-                    stats.add_rows(split, view.name, view_rows)
+                built.append((doc, split, build_problems))
             identity = (doc.task_id, doc.document_id, doc.paragraph, doc.text)
             outcomes.append(TaskOutcome(problems, identity, gold_problems, build_problems))
-        tables = {key: self.encoders[key[0]].table(found) for key, found in rows.items()}
-        return Chunk(file, outcomes, tables, stats, agreement)
+        return Chunk(file, outcomes, self._tables(built, stats), stats, agreement)
+
+    def _tables(self, built: list[tuple[Document, str, list[Problem]]], stats: Statistics) -> dict:
+        """(view, split) -> the rows of the tasks in `built`, each view's rows in task order."""
+        if not built:
+            return {}
+        tables = {}
+        for split in sorted({split for _, split, _ in built}):
+            docs = [doc for doc, of, _ in built if of == split]
+            problems = [found for _, of, found in built if of == split]
+            for view in self.job.views:
+                table = view.table(docs, problems)
+                tables[(view.name, split)] = table
+                stats.add_table(split, view, table)
+        return tables
 
 
 _checker: _Checker | None = None

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .model import Document
 
 
@@ -34,13 +37,15 @@ class Statistics:
         s.relations.update(r.label for r in doc.gold.relations)
         s.span_lengths.update(e.end - e.start for e in doc.gold.entities)
 
-    def add_rows(self, split: str, config: str, rows: list[dict]) -> None:
+    def add_table(self, split: str, view, table: pa.Table) -> None:
+        """Count a view's rows (an Arrow table of its features' schema)."""
         s = self.splits[split]
-        s.rows[config] += len(rows)
-        if config == "ner":
-            s.tokens += sum(len(r["tokens"]) for r in rows)
-        elif config == "relations":
-            s.relation_pairs.update(r["label"] for r in rows)
+        s.rows[view.name] += table.num_rows
+        if view.name == "ner":
+            s.tokens += pc.sum(pc.list_value_length(table["tokens"])).as_py() or 0
+        elif view.name == "relations":
+            for count in table["label"].value_counts():
+                s.relation_pairs[view.labels[count["values"].as_py()]] += count["counts"].as_py()
 
     def merge(self, other: "Statistics") -> None:
         """Add statistics gathered apart (a later chunk of tasks), as if its tasks had been added here."""

@@ -8,8 +8,9 @@ spaCy's sentencizer (its rule and punctuation characters, applied to the token a
 pipe itself makes a Python object per token, which costs as much as the rest of the ner
 config), except that a sentence never starts inside an entity.
 
-`analyse` gives the result as plain lists (what the `ner` config is written from, read
-from the Doc in bulk with `Doc.to_array`); `tokenize` gives the same as a spaCy Doc.
+`analyse` works on many texts at once and gives numpy columns (what the `ner` config is
+written from: spaCy makes each Doc, the rest is done on the arrays of all of them);
+`tokenize` gives one text's result as a spaCy Doc.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add
 
+import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SPACY
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SPACY
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from .model import Entity
 
 EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
-ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT]
+ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, ORTH]
 
 
 @lru_cache(maxsize=1)
@@ -39,76 +40,154 @@ def english() -> spacy.language.Language:
 
 
 @dataclass
-class Tokens:
-    """A text's tokens as parallel lists, with BIO tags of the entities it was analysed with."""
+class TokenColumns:
+    """The tokens of several texts, one after the other, as numpy arrays with one entry per token.
 
-    text: str
-    words: list[str]
-    starts: list[int]  # character offsets, end exclusive
-    ends: list[int]
-    spaces: list[int]  # 1 when a space follows the token
-    is_space: list[int]  # 1 for a token of whitespace
-    sent_starts: list[bool]
-    tags: list[str]  # "O", "B-LABEL", "I-LABEL"
-    split_entities: list[Entity]  # entities with an edge inside a spaCy token (split there, W501)
+    `tags` are ids into the BIO names for the entity labels the texts were analysed with:
+    0 is O, 2k+1 is B- and 2k+2 is I- of the k-th label (Scheme.bio_labels' order).
+    """
 
-    def sentences(self) -> list[tuple[int, int]]:
-        """(first, end) token indices of the sentences, in order."""
-        starts = [i for i, start in enumerate(self.sent_starts) if start]
-        return list(zip(starts, starts[1:] + [len(self.starts)]))
+    text_starts: np.ndarray  # index of each text's first token, and the number of tokens at the end
+    starts: np.ndarray  # character offsets into the token's own text, end exclusive
+    ends: np.ndarray
+    spaces: np.ndarray  # True when a space follows the token
+    is_space: np.ndarray  # True for a token of whitespace
+    sent_starts: np.ndarray
+    tags: np.ndarray
+    split_entities: list[tuple[int, Entity]]  # (text, entity) with an edge inside a spaCy token (split there, W501)
+
+    def text_of_token(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.text_starts) - 1), np.diff(self.text_starts))
 
 
-def analyse(text: str, entities: list[Entity]) -> Tokens:
-    """Tokens split at every entity edge, sentence starts, and BIO tags for `entities` (which must not overlap)."""
-    doc = english().make_doc(text)
-    starts, lengths, spaces, is_space, is_punct = _columns(doc)
-    inner = {cut for e in entities for cut in (e.start, e.end) if _inside_token(starts, lengths, cut)}
+def analyse(texts: list[str], entities: list[list[Entity]], labels: list[str]) -> TokenColumns:
+    """Tokens split at every entity edge, sentence starts, and BIO tag ids for each text's `entities`
+    (which must not overlap), labelled by their position in `labels`."""
+    nlp = english()
+    arrays = [nlp.make_doc(text).to_array(ATTRS) for text in texts]
+    bases = np.cumsum([0] + [len(text) for text in texts])[:-1]  # each text's offset, laid end to end
+    edges = _Edges(bases, entities, labels)
     split_entities = []
-    if inner:
-        split_entities = [e for e in entities if e.start in inner or e.end in inner]
-        doc = _split_at(doc, starts, lengths, inner)
-        starts, lengths, spaces, is_space, is_punct = _columns(doc)
-    ends = list(map(add, starts, lengths))
-    words = [text[a:b] for a, b in zip(starts, ends)]
-    sent_starts = sentence_starts(words, is_punct)
-    tags = ["O"] * len(starts)
+    for index in _texts_with_cut_tokens(arrays, bases, edges):
+        arrays[index], split = _split_tokens(texts[index], arrays[index], entities[index])
+        split_entities += [(index, entity) for entity in split]
+    counts = np.fromiter(map(len, arrays), np.int64, len(arrays))
+    text_starts = np.concatenate([[0], np.cumsum(counts)])
+    columns = np.concatenate(arrays) if arrays else np.empty((0, len(ATTRS)), np.uint64)
+    starts = columns[:, 0].astype(np.int64)
+    ends = starts + columns[:, 1].astype(np.int64)
+    is_text_start = np.zeros(len(starts), bool)
+    is_text_start[text_starts[:-1][counts > 0]] = True
+    sent_starts = _sentence_starts(columns[:, 5], columns[:, 4].astype(bool), is_text_start)
+    tags, inside = _tags(starts + np.repeat(bases, counts), edges)
+    sent_starts &= ~inside  # a sentence never starts inside an entity
+    return TokenColumns(text_starts, starts, ends, columns[:, 2].astype(bool), columns[:, 3].astype(bool),
+                        sent_starts, tags, split_entities)
+
+
+class _Edges:
+    """Every entity's start and end as offsets into the texts laid end to end, and its label's index."""
+
+    def __init__(self, bases: np.ndarray, entities: list[list[Entity]], labels: list[str]):
+        index = {label: i for i, label in enumerate(labels)}
+        starts, ends, label_ids = [], [], []
+        for base, found in zip(bases.tolist(), entities):
+            for entity in found:
+                starts.append(base + entity.start)
+                ends.append(base + entity.end)
+                label_ids.append(index[entity.label])
+        self.starts = np.array(starts, np.int64)
+        self.ends = np.array(ends, np.int64)
+        self.labels = np.array(label_ids, np.int64)
+        self.owners = np.repeat(np.arange(len(entities)), [len(found) for found in entities])
+
+
+def _texts_with_cut_tokens(arrays: list[np.ndarray], bases: np.ndarray, edges: _Edges) -> list[int]:
+    if not len(edges.starts):
+        return []
+    token_starts = np.concatenate([array[:, 0].astype(np.int64) + base for array, base in zip(arrays, bases)])
+    token_ends = np.concatenate([array[:, 1].astype(np.int64) for array in arrays]) + token_starts
+    cut = _inside_token(token_starts, token_ends, edges.starts) | _inside_token(token_starts, token_ends, edges.ends)
+    return sorted(set(edges.owners[cut].tolist()))
+
+
+def _inside_token(starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    if not len(starts):
+        return np.zeros(len(cuts), bool)
+    i = np.searchsorted(starts, cuts)  # first token starting at or after the cut
+    return (i > 0) & (cuts < ends[np.maximum(i - 1, 0)])
+
+
+def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple[np.ndarray, list[Entity]]:
+    """The text's token array re-made with every token that contains an entity edge split there,
+    and the entities with such an edge."""
+    idx, lengths = array[:, 0].tolist(), array[:, 1].tolist()
+    ends = [a + b for a, b in zip(idx, lengths)]
+    inner = set()
     for entity in entities:
-        first = bisect_left(starts, entity.start)
-        last = bisect_left(starts, entity.end, first)
+        for cut in (entity.start, entity.end):
+            i = bisect_left(idx, cut)
+            if i > 0 and cut < ends[i - 1]:
+                inner.add(cut)
+    doc = english().make_doc(text)
+    words, spaces = [token.text for token in doc], [bool(token.whitespace_) for token in doc]
+    ordered = sorted(inner)
+    for i in reversed(range(len(idx))):
+        first, last = bisect_right(ordered, idx[i]), bisect_left(ordered, ends[i])
         if first == last:
             continue
-        tags[first] = f"B-{entity.label}"
-        if last - first > 1:
-            tags[first + 1:last] = [f"I-{entity.label}"] * (last - first - 1)
-            sent_starts[first + 1:last] = [False] * (last - first - 1)  # a sentence never starts inside an entity
-    return Tokens(text, words, starts, ends, spaces, is_space, sent_starts, tags, split_entities)
+        edges = [idx[i], *ordered[first:last], ends[i]]
+        words[i:i + 1] = [text[a:b] for a, b in zip(edges, edges[1:])]
+        spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
+    split = Doc(doc.vocab, words=words, spaces=spaces)
+    return split.to_array(ATTRS), [e for e in entities if e.start in inner or e.end in inner]
 
 
-def sentence_starts(words: list[str], is_punct: list[int]) -> list[bool]:
-    """spaCy's Sentencizer.predict: a sentence starts at the first token that is not punctuation
-    after a token in its punct_chars."""
-    punct_chars = _punct_chars()
-    starts = [False] * len(words)
-    if not words:
+def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, is_text_start: np.ndarray) -> np.ndarray:
+    """spaCy's Sentencizer.predict on every text at once: a sentence starts at each text's first token and
+    at the first token that is not punctuation after a token in the sentencizer's punct_chars.
+
+    At a token that is neither, a sentence starts when a punct_chars token came after the last such
+    token (or after the text's start): positions are doubled so that a text's start sorts just before
+    its first token.
+    """
+    starts = is_text_start.copy()
+    if not len(orth):
         return starts
-    starts[0] = True
-    seen_period = False
-    for i, word in enumerate(words):
-        if word in punct_chars:
-            seen_period = True
-        elif seen_period and not is_punct[i]:
-            starts[i] = True
-            seen_period = False
+    position = 2 * np.arange(len(orth), dtype=np.int64)
+    period = np.isin(orth, _punct_hashes())
+    word = ~period & ~is_punct
+    last_period = np.maximum.accumulate(np.where(period, position, -2))
+    last_reset = np.maximum.accumulate(np.maximum(np.where(word, position, -2),
+                                                  np.where(is_text_start, position - 1, -2)))
+    starts[1:] |= word[1:] & (last_period[:-1] > last_reset[:-1])
     return starts
 
 
 @lru_cache(maxsize=1)
-def _punct_chars() -> frozenset:
-    return frozenset(english().get_pipe("sentencizer").punct_chars)
+def _punct_hashes() -> np.ndarray:
+    strings = english().vocab.strings
+    return np.array(sorted(strings.add(char) for char in english().get_pipe("sentencizer").punct_chars), np.uint64)
 
 
-def _columns(doc: Doc) -> list[list[int]]:
-    return doc.to_array(ATTRS).T.tolist() if len(doc) else [[] for _ in ATTRS]
+def _tags(token_starts: np.ndarray, edges: _Edges) -> tuple[np.ndarray, np.ndarray]:
+    """BIO tag ids per token, and whether each token lies inside an entity after its first token.
+
+    `token_starts` are offsets into the texts laid end to end: a text's tokens start before the
+    next text does, so the token an entity edge falls on is found among all of them at once."""
+    tags = np.zeros(len(token_starts), np.int64)
+    first = np.searchsorted(token_starts, edges.starts)
+    last = np.searchsorted(token_starts, edges.ends)
+    tagged = first < last
+    tags[first[tagged]] = 2 * edges.labels[tagged] + 1
+    long = last - first > 1
+    marks = np.zeros(len(token_starts) + 1, np.int64)
+    np.add.at(marks, first[long] + 1, 2 * edges.labels[long] + 2)
+    np.add.at(marks, last[long], -(2 * edges.labels[long] + 2))
+    inner = np.cumsum(marks[:-1])
+    inside = inner > 0
+    tags[inside] = inner[inside]
+    return tags, inside
 
 
 def tokenize(text: str, entities: list[Entity]) -> tuple[Doc, list[Entity]]:
@@ -116,27 +195,10 @@ def tokenize(text: str, entities: list[Entity]) -> tuple[Doc, list[Entity]]:
 
     Returns the doc and the entities whose edges fell inside a spaCy token.
     """
-    tokens = analyse(text, entities)
-    doc = Doc(english().vocab, words=tokens.words, spaces=[bool(s) for s in tokens.spaces],
-              sent_starts=tokens.sent_starts, ents=tokens.tags)
-    return doc, tokens.split_entities
-
-
-def _inside_token(idx: list[int], lengths: list[int], cut: int) -> bool:
-    i = bisect_left(idx, cut)  # first token starting at or after the cut
-    return i > 0 and cut < idx[i - 1] + lengths[i - 1]
-
-
-def _split_at(doc: Doc, idx: list[int], lengths: list[int], cuts: set[int]) -> Doc:
-    """The doc re-made with every token that contains a cut split there."""
-    words, spaces = [token.text for token in doc], [bool(token.whitespace_) for token in doc]
-    ordered = sorted(cuts)
-    for i in reversed(range(len(idx))):
-        start, end = idx[i], idx[i] + lengths[i]
-        first, last = bisect_right(ordered, start), bisect_left(ordered, end)
-        if first == last:
-            continue
-        edges = [start, *ordered[first:last], end]
-        words[i:i + 1] = [doc.text[a:b] for a, b in zip(edges, edges[1:])]
-        spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
-    return Doc(doc.vocab, words=words, spaces=spaces)
+    labels = sorted({entity.label for entity in entities})
+    names = ["O"] + [f"{prefix}-{label}" for label in labels for prefix in "BI"]
+    tokens = analyse([text], [entities], labels)
+    doc = Doc(english().vocab, words=[text[a:b] for a, b in zip(tokens.starts.tolist(), tokens.ends.tolist())],
+              spaces=tokens.spaces.tolist(), sent_starts=tokens.sent_starts.tolist(),
+              ents=[names[tag] for tag in tokens.tags.tolist()])
+    return doc, [entity for _, entity in tokens.split_entities]

@@ -18,13 +18,14 @@ from datasets import ClassLabel, Features, Value
 from ..model import Document, Entity
 from ..problems import Problem
 from ..scheme import Scheme
+from .rows import RowsView
 from .spans import row_id
 
 NO_RELATION = "no_relation"
 DEFAULT_MAX_DISTANCE = 200
 
 
-class RelationsView:
+class RelationsView(RowsView):
     name = "relations"
 
     def __init__(self, scheme: Scheme, max_distance: int = DEFAULT_MAX_DISTANCE):

@@ -7,9 +7,10 @@ from datasets import ClassLabel, Features, List, Value
 from ..model import Document
 from ..problems import Problem
 from ..scheme import Scheme
+from .rows import RowsView
 
 
-class SpansView:
+class SpansView(RowsView):
     name = "spans"
     description = "One row per task (a paragraph): text, entity spans with character offsets, relations."
 
