@@ -73,14 +73,14 @@ class _Checker:
 
             english()
 
-    def check(self, file: str, items: list[tuple[int, object]], texts: bool) -> Chunk:
+    def check(self, file: str, items: list[tuple[int, bytes | str]]) -> Chunk:
         job = self.job
         outcomes = []
         built: list[tuple[Document, str, list[Problem]]] = []  # tasks with gold, their split and build problems
         stats = Statistics()
         agreement = Agreement()
         for index, item in items:
-            task = decode_task(item) if texts else item
+            task = decode_task(item)
             doc, problems, gold_problems = read_task(task, index, file, job.scheme, self.structural)
             if doc is None:
                 outcomes.append(TaskOutcome(problems, None, [], []))
@@ -144,7 +144,7 @@ def _tuned_collector():
 
 
 def _check_in_worker(file: str, items: list[tuple[int, str]]) -> Chunk:
-    return _checker.check(file, items, texts=True)
+    return _checker.check(file, items)
 
 
 def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int = 1,
@@ -154,25 +154,25 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
     corpus = CorpusChecks()
     if num_proc <= 1:
         checker = _Checker(job)
-        pending = ((checker.check(file, items, texts=False) if items else None, reader)
-                   for file, items, reader in _chunks(files, report, chunk_tasks, texts=False))
+        pending = ((checker.check(file, items) if items else None, reader)
+                   for file, items, reader in _chunks(files, report, chunk_tasks))
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
     context = multiprocessing.get_context()
     with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool, _tuned_collector():
-        yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks, texts=True), num_proc * AHEAD),
+        yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks), num_proc * AHEAD),
                              corpus, report, progress)
 
 
-def _chunks(files: Iterable[Path], report: Report, size: int, texts: bool):
-    """(file name, [(index, task or its JSON text)], reader) per chunk; a last entry with no items ends each file."""
+def _chunks(files: Iterable[Path], report: Report, size: int):
+    """(file name, [(index, task JSON text)], reader) per chunk; a last entry with no items ends each file."""
     for path in files:
         report.files += 1
         reader = ExportReader(path, display_name=display_path(path))
         items = []
-        for index, task, text in reader.items():
-            items.append((index, text if texts else task))
+        for index, text in reader.texts():
+            items.append((index, text))
             if len(items) == size:
                 yield reader.name, items, None
                 items = []
