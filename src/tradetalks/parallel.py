@@ -27,7 +27,7 @@ from .scheme import Scheme
 from .splits import SplitAssignment
 from .stats import Statistics
 from .validate import display_path, read_task
-from .validate.corpus import CorpusChecks
+from .validate.corpus import CorpusChecks, Identity
 from .validate.structural import StructuralChecker
 
 CHUNK_TASKS = 200  # tasks checked together: about 0.6 MB of JSON, and a few thousand rows
@@ -47,7 +47,7 @@ class Job:
 @dataclass
 class TaskOutcome:
     problems: list[Problem]  # structure and meaning of the task itself
-    identity: tuple | None  # (task id, document id, paragraph, text) for the checks across tasks; None if broken
+    identity: Identity | None  # for the checks across tasks; None if broken
     gold_problems: list[Problem]
     build_problems: list[Problem]  # its split and its rows, reported while the input has no error
 
@@ -95,7 +95,7 @@ class _Checker:
                 stats.add_document(split, doc)
                 agreement.add(doc)
                 built.append((doc, split, build_problems))
-            identity = (doc.task_id, doc.document_id, doc.paragraph, doc.text)
+            identity = Identity.of(doc)
             outcomes.append(TaskOutcome(problems, identity, gold_problems, build_problems))
         return Chunk(file, outcomes, self._tables(built, stats), stats, agreement)
 
@@ -159,6 +159,10 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
+    if job.views:
+        from .tokens import english
+
+        english()  # made once here: the worker processes are forked with it
     context = multiprocessing.get_context()
     with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool, _tuned_collector():
         yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks), num_proc * AHEAD),
@@ -209,8 +213,7 @@ def _in_order(pending, corpus: CorpusChecks, report: Report, progress) -> Iterat
             report.tasks += 1
             found = list(outcome.problems)
             if outcome.identity is not None:
-                task_id, document_id, paragraph, text = outcome.identity
-                found += corpus.check(Document(task_id, document_id, paragraph, text, None, chunk.file))
+                found += corpus.check_identity(outcome.identity, chunk.file)
                 found += outcome.gold_problems
             report.extend(found)
             errors = errors or _has_error(found)
