@@ -17,7 +17,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .agreement import Agreement
 from .model import Document
@@ -29,6 +29,9 @@ from .stats import Statistics
 from .validate import display_path, read_task
 from .validate.corpus import CorpusChecks, Identity
 from .validate.structural import StructuralChecker
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CHUNK_TASKS = 200  # tasks checked together: about 0.6 MB of JSON, and a few thousand rows
 AHEAD = 2  # chunks in flight per worker process: enough to keep them busy, and memory bounded
