@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 
 import pytest
 from datasets import ClassLabel, load_dataset

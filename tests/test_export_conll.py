@@ -86,7 +86,7 @@ def test_whitespace_tokens_inside_entities_are_left_out_and_counted(exported):
     names = ner["train"].features["ner_tags"].feature.names
     spaces = [(names[t]) for row in ner["train"] for w, t in zip(row["tokens"], row["ner_tags"]) if not w.strip()]
     assert spaces and all(tag == "I-GPE" for tag in spaces)  # 'New  Arden'
-    assert f"train.txt: train, 3 document(s)" in stdout
+    assert "train.txt: train, 3 document(s)" in stdout
     assert f"{len(spaces)} whitespace token(s) inside entities left out" in stdout.splitlines()[0]
     tags = [t for _, sentences in read_conll(out / "train.txt") for _, ts in sentences for t in ts]
     for previous, tag in zip(tags, tags[1:]):  # the BIO sequence stays valid without them

@@ -8,7 +8,6 @@ Label Studio API, as the editor would save them, by two users.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil

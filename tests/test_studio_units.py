@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT, annotation, relation, simple_task, span, task, write_export
 from label_studio_server import free_port, start_arguments
