@@ -71,10 +71,6 @@ class _Checker:
     def __init__(self, job: Job):
         self.job = job
         self.structural = StructuralChecker(job.export_schema)
-        if job.views:
-            from .tokens import english
-
-            english()
 
     def check(self, file: str, items: list[tuple[int, bytes | str]]) -> Chunk:
         job = self.job
@@ -104,8 +100,6 @@ class _Checker:
 
     def _tables(self, built: list[tuple[Document, str, list[Problem]]], stats: Statistics) -> dict:
         """(view, split) -> the rows of the tasks in `built`, each view's rows in task order."""
-        if not built:
-            return {}
         tables = {}
         for split in sorted({split for _, split, _ in built}):
             docs = [doc for doc, of, _ in built if of == split]
@@ -155,6 +149,10 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
     """Check every task of every file, adding each problem to `report` in file order; yield each chunk once
     its problems are in the report (`report.valid` then says whether its rows may be kept)."""
     corpus = CorpusChecks()
+    if job.views:
+        from .tokens import english
+
+        english()  # made once, before any worker process is forked with it
     if num_proc <= 1:
         checker = _Checker(job)
         pending = ((checker.check(file, items) if items else None, reader)
@@ -162,10 +160,6 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
-    if job.views:
-        from .tokens import english
-
-        english()  # made once here: the worker processes are forked with it
     context = multiprocessing.get_context()
     with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool, _tuned_collector():
         yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks), num_proc * AHEAD),

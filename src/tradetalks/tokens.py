@@ -129,8 +129,8 @@ def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple
             i = bisect_left(idx, cut)
             if i > 0 and cut < ends[i - 1]:
                 inner.add(cut)
-    doc = english().make_doc(text)
-    words, spaces = [token.text for token in doc], [bool(token.whitespace_) for token in doc]
+    words = [text[a:b] for a, b in zip(idx, ends)]
+    spaces = array[:, 2].astype(bool).tolist()
     ordered = sorted(inner)
     for i in reversed(range(len(idx))):
         first, last = bisect_right(ordered, idx[i]), bisect_left(ordered, ends[i])
@@ -139,7 +139,7 @@ def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple
         edges = [idx[i], *ordered[first:last], ends[i]]
         words[i:i + 1] = [text[a:b] for a, b in zip(edges, edges[1:])]
         spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
-    split = Doc(doc.vocab, words=words, spaces=spaces)
+    split = Doc(english().vocab, words=words, spaces=spaces)
     return split.to_array(ATTRS), [e for e in entities if e.start in inner or e.end in inner]
 
 

@@ -23,6 +23,7 @@ class CorpusChecks:
         return self.check_identity(Identity.of(doc), doc.file)
 
     def check_identity(self, doc: "Identity", file: str) -> list[Problem]:
+        """The problems of a task, known by its Identity, read from `file`."""
         where = {"file": file, "task": doc.task_id}
         if not self._files or self._files[-1] != file:
             self._files.append(file)
@@ -32,7 +33,7 @@ class CorpusChecks:
                                     **where))
         else:
             self._task_files[doc.task_id] = len(self._files) - 1
-        first = _first(self._keys, digest(f"{doc.document_id}/{doc.paragraph}"), doc.task_id)
+        first = _first(self._keys, doc.key_digest, doc.task_id)
         if first is not None:
             problems.append(problem(
                 "E402", f"document {doc.document_id!r} paragraph {doc.paragraph} is also task {first} in "
@@ -53,11 +54,12 @@ class Identity:
     task_id: int
     document_id: str
     paragraph: int
+    key_digest: int  # of Document.key
     text_digest: int
 
     @classmethod
     def of(cls, doc: Document) -> "Identity":
-        return cls(doc.task_id, doc.document_id, doc.paragraph, digest(doc.text))
+        return cls(doc.task_id, doc.document_id, doc.paragraph, digest(doc.key), digest(doc.text))
 
 
 def digest(value: str) -> int:

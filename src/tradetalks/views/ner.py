@@ -51,12 +51,14 @@ class NerView:
         kept = ~(tokens.is_space & (tokens.tags == 0))  # whitespace tokens are left out, unless inside an entity
         sentence_of_token = np.cumsum(tokens.sent_starts) - 1
         sentences = int(tokens.sent_starts.sum())
-        doc_of_sentence = tokens.text_of_token()[tokens.sent_starts]
+        text_of_token = tokens.text_of_token()
+        doc_of_sentence = text_of_token[tokens.sent_starts]
         first_sentence = np.searchsorted(doc_of_sentence, np.arange(len(docs)))
         sentence_index = np.arange(sentences) - first_sentence[doc_of_sentence]
         lengths = np.bincount(sentence_of_token[kept], minlength=sentences)
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-        base = np.cumsum([0] + [len(text) for text in texts])[:-1][tokens.text_of_token()]
+        base = np.cumsum([0] + [len(text) for text in texts])[:-1][text_of_token]
+        starts, ends = tokens.starts[kept], tokens.ends[kept]
         prefixes = [row_id(doc) for doc in docs]
         owners = doc_of_sentence.tolist()
         columns = {
@@ -65,11 +67,11 @@ class NerView:
             "paragraph": pa.array([docs[d].paragraph for d in owners], pa.int32()),
             "task_id": pa.array([docs[d].task_id for d in owners], pa.int64()),
             "sentence_index": pa.array(sentence_index.astype(np.int32)),
-            "tokens": pa.ListArray.from_arrays(offsets, substrings("".join(texts), tokens.starts[kept] + base[kept],
-                                                                   tokens.ends[kept] + base[kept])),
+            "tokens": pa.ListArray.from_arrays(offsets, substrings("".join(texts), starts + base[kept],
+                                                                   ends + base[kept])),
             "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(tokens.tags[kept])),
-            "token_starts": pa.ListArray.from_arrays(offsets, pa.array(tokens.starts[kept].astype(np.int32))),
-            "token_ends": pa.ListArray.from_arrays(offsets, pa.array(tokens.ends[kept].astype(np.int32))),
+            "token_starts": pa.ListArray.from_arrays(offsets, pa.array(starts.astype(np.int32))),
+            "token_ends": pa.ListArray.from_arrays(offsets, pa.array(ends.astype(np.int32))),
         }
         schema = self.features().arrow_schema
         return pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
