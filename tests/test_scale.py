@@ -11,6 +11,7 @@ import functools
 import importlib.util
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -23,9 +24,13 @@ from datasets import load_dataset
 
 import tradetalks.build
 import tradetalks.commands.validate
+import tradetalks.parallel
 from conftest import ROOT
 from tradetalks.cli import main
-from tradetalks.parallel import check_chunks
+from tradetalks.parallel import Job, check_chunks
+from tradetalks.problems import Report
+from tradetalks.schema_files import load_export_schema
+from tradetalks.scheme import load_scheme
 from tradetalks.parquet import ShardedWriter
 from tradetalks.splits import SPLITS, SplitAssignment
 from tradetalks.views import all_views
@@ -206,6 +211,33 @@ def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, s
     assert sorted(built[0]) == sorted(built[1])
     for name in built[0]:
         assert built[0][name] == built[1][name], f"{name} differs with 2 worker processes"
+
+
+def _checked_with_workers(path: Path) -> Report:
+    report = Report()
+    job = Job(load_scheme(), load_export_schema())
+    for _ in check_chunks([path], job, report, num_proc=2, chunk_tasks=CHUNK_TASKS):
+        pass
+    return report
+
+
+def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch, export):
+    def broken(self, file, items):
+        if items[0][0] >= 2 * CHUNK_TASKS:  # the third chunk, in the first worker's second turn
+            raise ValueError("a bug in the checks")
+        return checked(self, file, items)
+
+    checked = tradetalks.parallel._Checker.check
+    monkeypatch.setattr(tradetalks.parallel._Checker, "check", broken)
+    with pytest.raises(ValueError, match="a bug in the checks") as raised:
+        _checked_with_workers(export[0])
+    assert any("in a worker process, checking tasks of" in note for note in raised.value.__notes__)
+
+
+def test_a_worker_process_that_dies_is_reported_not_waited_for(monkeypatch, export):
+    monkeypatch.setattr(tradetalks.parallel._Checker, "check", lambda self, file, items: os._exit(3))
+    with pytest.raises(RuntimeError, match=r"worker process \d+ stopped \(exit code 3\)"):
+        _checked_with_workers(export[0])
 
 
 # -- shards and row groups ----------------------------------------------------------------------------

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import traceback
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -111,15 +113,6 @@ class _Checker:
         return tables
 
 
-_checker: _Checker | None = None
-
-
-def _start_worker(job: Job) -> None:
-    global _checker
-    _checker = _Checker(job)
-    _tune_collector()
-
-
 def _tune_collector() -> tuple:
     """Collect garbage less often while millions of short-lived objects come and go, and never walk what
     is there now (modules, the tokenizer's tables), which lives as long as the process; returns the old
@@ -140,10 +133,6 @@ def _tuned_collector():
         gc.unfreeze()
 
 
-def _check_in_worker(file: str, items: list[tuple[int, str]]) -> Chunk:
-    return _checker.check(file, items)
-
-
 def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int = 1,
                  progress=None, chunk_tasks: int = CHUNK_TASKS) -> Iterator[Chunk]:
     """Check every task of every file, adding each problem to `report` in file order; yield each chunk once
@@ -160,10 +149,93 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
-    context = multiprocessing.get_context()
-    with context.Pool(num_proc, initializer=_start_worker, initargs=(job,)) as pool, _tuned_collector():
-        yield from _in_order(_submitted(pool, _chunks(files, report, chunk_tasks), num_proc * AHEAD),
-                             corpus, report, progress)
+    with _Workers(num_proc, job) as workers, _tuned_collector():
+        yield from _in_order(workers.checked(_chunks(files, report, chunk_tasks)), corpus, report, progress)
+
+
+class _Workers:
+    """Worker processes that check chunks in turn: the n-th chunk goes to worker n % count, so each
+    worker's outcomes, read in the order the chunks were sent, come back in file order.
+
+    Chunks go out through a Queue (its feeder thread sends them, so the main process never waits for a
+    busy worker to read) and outcomes come back through a pipe per worker, read by the main thread:
+    no thread per direction and per worker as multiprocessing.Pool has, which costs as much CPU as
+    the reader here.
+    """
+
+    def __init__(self, count: int, job: Job):
+        context = multiprocessing.get_context()
+        self._inboxes, self._outboxes, self._processes = [], [], []
+        for _ in range(count):
+            inbox = context.Queue()
+            outbox, sending = context.Pipe(duplex=False)
+            process = context.Process(target=_serve, args=(job, inbox, sending), daemon=True)
+            process.start()
+            sending.close()
+            self._inboxes.append(inbox)
+            self._outboxes.append(outbox)
+            self._processes.append(process)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for inbox in self._inboxes:
+            inbox.put(None)
+            inbox.close()
+        for process in self._processes:
+            process.join(timeout=None if exc[0] is None else 0)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for inbox in self._inboxes:
+            inbox.cancel_join_thread()  # a worker that was stopped reads no more
+
+    def checked(self, chunks, ahead: int = AHEAD):
+        """(Chunk or None, reader) for each of `chunks`, in order, with at most `ahead` chunks per worker
+        sent before the one awaited."""
+        waiting: deque = deque()
+        turn = 0
+        for file, items, reader in chunks:
+            worker = None
+            if items:
+                worker, turn = turn, (turn + 1) % len(self._processes)
+                self._inboxes[worker].put((file, items))
+            waiting.append((worker, reader))
+            while len(waiting) > ahead * len(self._processes):
+                yield self._outcome(*waiting.popleft())
+        while waiting:
+            yield self._outcome(*waiting.popleft())
+
+    def _outcome(self, worker: int | None, reader):
+        if worker is None:
+            return None, reader
+        outbox, process = self._outboxes[worker], self._processes[worker]
+        wait([outbox, process.sentinel])  # the pipe may stay open in workers forked later
+        try:
+            result = outbox.recv() if outbox.poll() else None
+        except EOFError:
+            result = None
+        if result is None:
+            process.join()
+            raise RuntimeError(f"worker process {process.pid} stopped (exit code {process.exitcode})")
+        if isinstance(result, BaseException):
+            raise result
+        return result, reader
+
+
+def _serve(job: Job, inbox, outbox) -> None:
+    """A worker process: check each chunk from `inbox` and send its outcome, or the error it raised."""
+    checker = _Checker(job)
+    _tune_collector()
+    for file, items in iter(inbox.get, None):
+        try:
+            outcome = checker.check(file, items)
+        except BaseException as error:
+            error.add_note(f"in a worker process, checking tasks of {file}:\n{traceback.format_exc()}")
+            outbox.send(error)
+            return
+        outbox.send(outcome)
 
 
 def _chunks(files: Iterable[Path], report: Report, size: int):
@@ -180,22 +252,6 @@ def _chunks(files: Iterable[Path], report: Report, size: int):
         if items:
             yield reader.name, items, None
         yield reader.name, None, reader
-
-
-def _submitted(pool, chunks, window: int):
-    """Results of the chunks, in order, with at most `window` chunks read ahead of the one awaited."""
-    waiting: deque = deque()
-    for file, items, reader in chunks:
-        waiting.append((pool.apply_async(_check_in_worker, (file, items)) if items else None, reader))
-        while len(waiting) > window:
-            yield _result(waiting.popleft())
-    while waiting:
-        yield _result(waiting.popleft())
-
-
-def _result(entry):
-    result, reader = entry
-    return (result.get() if result is not None else None), reader
 
 
 def _in_order(pending, corpus: CorpusChecks, report: Report, progress) -> Iterator[Chunk]:
