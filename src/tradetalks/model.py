@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
     id: str  # the Label Studio region id, unique within its annotation
     start: int  # code-point offsets into the task text, end exclusive
     end: int
@@ -14,8 +14,7 @@ class Entity:
     text: str
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(NamedTuple):
     head: str  # entity ids; symmetric relations are stored with the earlier span as head
     tail: str
     label: str

@@ -93,7 +93,6 @@ class _Checker:
                     build_problems.append(problem(
                         "W502", f"{doc.key} has no frozen split; assigned {split} by hash",
                         file=doc.file, task=doc.task_id))
-                stats.add_document(split, doc)
                 agreement.add(doc)
                 built.append((doc, split, build_problems))
             identity = Identity.of(doc)
@@ -106,6 +105,7 @@ class _Checker:
         for split in sorted({split for _, split, _ in built}):
             docs = [doc for doc, of, _ in built if of == split]
             problems = [found for _, of, found in built if of == split]
+            stats.add_documents(split, docs)
             for view in self.job.views:
                 table = view.table(docs, problems)
                 tables[(view.name, split)] = table

@@ -28,14 +28,15 @@ class Statistics:
     def __init__(self) -> None:
         self.splits: dict[str, SplitStats] = defaultdict(SplitStats)
 
-    def add_document(self, split: str, doc: Document) -> None:
+    def add_documents(self, split: str, docs: list[Document]) -> None:
         s = self.splits[split]
-        s.documents.add(doc.document_id)
-        s.tasks += 1
-        s.characters += len(doc.text)
-        s.entities.update(e.label for e in doc.gold.entities)
-        s.relations.update(r.label for r in doc.gold.relations)
-        s.span_lengths.update(e.end - e.start for e in doc.gold.entities)
+        s.documents.update(doc.document_id for doc in docs)
+        s.tasks += len(docs)
+        s.characters += sum(len(doc.text) for doc in docs)
+        entities = [entity for doc in docs for entity in doc.gold.entities]
+        s.entities.update([entity.label for entity in entities])
+        s.span_lengths.update([entity.end - entity.start for entity in entities])
+        s.relations.update([relation.label for doc in docs for relation in doc.gold.relations])
 
     def add_table(self, split: str, view, table: pa.Table) -> None:
         """Count a view's rows (an Arrow table of its features' schema)."""

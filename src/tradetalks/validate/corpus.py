@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Document
 from ..problems import Problem, problem
@@ -47,8 +47,7 @@ class CorpusChecks:
         return self._files[self._task_files[task_id]]
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     """What the checks across tasks need of a task; small enough to send from a worker process."""
 
     task_id: int

@@ -6,6 +6,8 @@ the file, task, annotation and region it belongs to.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from ..model import Annotation, Document, Entity, Relation
 from ..problems import Problem, problem
 from ..scheme import Scheme
@@ -113,7 +115,7 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
         problems += found
         if entity is not None:
             annotation.entities.append(entity)
-    annotation.entities.sort(key=lambda e: (e.start, e.end, e.label))
+    annotation.entities.sort(key=itemgetter(1, 2, 3))  # start, end, label
     problems += _overlaps(annotation.entities, where)
 
     entities = {e.id: e for e in annotation.entities}
@@ -136,36 +138,44 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
 
 
 def _parse_span(result: dict, text: str, where: dict) -> tuple[Entity | None, list[Problem]]:
+    value = result["value"]
+    start, end, labels = value["start"], value["end"], value["labels"]
+    if type(start) is int and type(end) is int and len(labels) == 1 and 0 <= start < end <= len(text):
+        span_text = text[start:end]
+        stored = value.get("text")
+        if (stored is None or stored == span_text) and not (span_text[0].isspace() or span_text[-1].isspace()):
+            return Entity(result["id"], start, end, labels[0], span_text), []
+    return None, _span_problems(result, text, where)
+
+
+def _span_problems(result: dict, text: str, where: dict) -> list[Problem]:
+    """What is wrong with a span that _parse_span refused."""
     rid = result["id"]
     value = result["value"]
     start, end, labels = value["start"], value["end"], value["labels"]
     here = dict(where, region=rid)
     if len(labels) != 1:
-        return None, [problem("E207", f"the span has {len(labels)} labels; exactly one is required", **here)]
-    label = labels[0]
+        return [problem("E207", f"the span has {len(labels)} labels; exactly one is required", **here)]
     if type(start) is not int or type(end) is not int:
-        return None, [problem("E212", f"offsets {start!r}..{end!r} are not written as integers", **here)]
+        return [problem("E212", f"offsets {start!r}..{end!r} are not written as integers", **here)]
     stored = value.get("text")
     in_range = 0 <= start < end <= len(text)
     if stored and not (in_range and text[start:end] == stored):
         found = recount(text, start, end, stored)
         if found is not None:
             code, unit, new_start, new_end = found
-            return None, [problem(
+            return [problem(
                 code, f"offsets {start}..{end} are counted in {unit}; in code points they are "
                 f"{new_start}..{new_end} (`tradetalks repair` converts them)", **here)]
     if not in_range:
-        return None, [problem(
+        return [problem(
             "E201", f"offsets {start}..{end} are outside the text (length {len(text)}) or empty", **here)]
     span_text = text[start:end]
     if stored is not None and stored != span_text:
-        return None, [problem(
+        return [problem(
             "E202", f"stored text {_short(stored)} differs from text[{start}:{end}] = {_short(span_text)}", **here)]
-    if span_text != span_text.strip():
-        return None, [problem(
-            "E203", f"the span {_short(span_text)} starts or ends with whitespace (`tradetalks repair` trims it)",
-            **here)]
-    return Entity(rid, start, end, label, span_text), []
+    return [problem(
+        "E203", f"the span {_short(span_text)} starts or ends with whitespace (`tradetalks repair` trims it)", **here)]
 
 
 def _overlaps(entities: list[Entity], where: dict) -> list[Problem]:
@@ -189,29 +199,32 @@ def _overlaps(entities: list[Entity], where: dict) -> list[Problem]:
 
 def _parse_relation(result, entities, region_ids, scheme: Scheme, siblings, annotation_id, where):
     source, target = result["from_id"], result["to_id"]
-    here = dict(where, region=f"{source}->{target}")
+
+    def here() -> dict:
+        return dict(where, region=f"{source}->{target}")
+
     for endpoint in (source, target):
         if endpoint not in region_ids:
             owner = _owner(endpoint, siblings, annotation_id)
             hint = f" (it belongs to annotation {owner})" if owner is not None else ""
             yield None, [problem("E301", f"relation endpoint {endpoint!r} is not a region of this annotation{hint}",
-                                 **here)]
+                                 **here())]
             return
         if endpoint not in entities:
-            yield None, [problem("E302", f"relation endpoint {endpoint!r} is not a valid labelled span", **here)]
+            yield None, [problem("E302", f"relation endpoint {endpoint!r} is not a valid labelled span", **here())]
             return
     if source == target:
-        yield None, [problem("E306", f"the relation links region {source!r} to itself", **here)]
+        yield None, [problem("E306", f"the relation links region {source!r} to itself", **here())]
         return
     labels = result.get("labels") or []
     if not labels:
-        yield None, [problem("E307", "the relation has no label", **here)]
+        yield None, [problem("E307", "the relation has no label", **here())]
         return
     direction = result.get("direction", "right")
     for label in labels:
         rtype = scheme.relations[label]
         if direction == "bi" and not rtype.symmetric:
-            yield None, [problem("E308", f"{label} is not symmetric and cannot be bidirectional", **here)]
+            yield None, [problem("E308", f"{label} is not symmetric and cannot be bidirectional", **here())]
             continue
         head, tail = (target, source) if direction == "left" else (source, target)
         if rtype.symmetric and (entities[tail].start, entities[tail].end) < (entities[head].start, entities[head].end):
@@ -221,7 +234,7 @@ def _parse_relation(result, entities, region_ids, scheme: Scheme, siblings, anno
             yield None, [problem(
                 "E303", f"{label} does not go from {head_label} ({_short(entities[head].text)}) to "
                 f"{tail_label} ({_short(entities[tail].text)}); the scheme allows {'/'.join(rtype.head)} -> "
-                f"{'/'.join(rtype.tail)}", **here)]
+                f"{'/'.join(rtype.tail)}", **here())]
             continue
         yield Relation(head, tail, label), []
 

@@ -6,6 +6,8 @@ Its rows are made for many tasks at once, straight into Arrow arrays from the to
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
@@ -37,6 +39,10 @@ class NerView:
             "token_starts": List(Value("int32")),
             "token_ends": List(Value("int32")),
         })
+
+    @functools.cached_property
+    def _schema(self) -> pa.Schema:
+        return self.features().arrow_schema
 
     def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
         """The rows of `docs`, in order."""
@@ -73,7 +79,7 @@ class NerView:
             "token_starts": pa.ListArray.from_arrays(offsets, pa.array(starts.astype(np.int32))),
             "token_ends": pa.ListArray.from_arrays(offsets, pa.array(ends.astype(np.int32))),
         }
-        schema = self.features().arrow_schema
+        schema = self._schema
         return pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
 
 
