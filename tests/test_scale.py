@@ -213,15 +213,37 @@ def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, s
         assert built[0][name] == built[1][name], f"{name} differs with 2 worker processes"
 
 
-def _checked_with_workers(path: Path) -> Report:
-    report = Report()
-    job = Job(load_scheme(), load_export_schema())
-    for _ in check_chunks([path], job, report, num_proc=2, chunk_tasks=CHUNK_TASKS):
-        pass
-    return report
+def _checked_with_workers(path: Path, monkeypatch, rows: Path, job: Job | None = None) -> list:
+    """The chunks of `path` checked by two workers, which hand their rows over in a folder made in `rows`."""
+    monkeypatch.setattr(tradetalks.parallel, "_shared_memory", lambda: str(rows))
+    job = job or Job(load_scheme(), load_export_schema())
+    try:
+        return list(check_chunks([path], job, Report(), num_proc=2, chunk_tasks=CHUNK_TASKS))
+    finally:
+        assert not list(rows.iterdir()), "the workers' rows folder was left behind"
 
 
-def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch, export):
+def test_rows_come_back_from_worker_processes_through_a_folder_that_is_removed(monkeypatch, tmp_path, export):
+    path, splits = export
+    scheme = load_scheme()
+    job = Job(scheme, load_export_schema(), [v for v in all_views(scheme) if v.name in ("spans", "ner")],
+              SplitAssignment.load(splits))
+    seen = []
+    mapped = tradetalks.parallel._mapped
+    monkeypatch.setattr(tradetalks.parallel, "_mapped", lambda file: seen.append(file) or mapped(file))
+    rows = tmp_path / "rows"
+    rows.mkdir()
+    chunks = _checked_with_workers(path, monkeypatch, rows, job)
+    in_process = list(check_chunks([path], job, Report(), num_proc=1, chunk_tasks=CHUNK_TASKS))
+    assert len(seen) == sum(len(chunk.tables) for chunk in chunks) > 0
+    assert all(Path(file).parent.parent == rows for file in seen)
+    assert [sorted(chunk.tables) for chunk in chunks] == [sorted(chunk.tables) for chunk in in_process]
+    for chunk, alone in zip(chunks, in_process):
+        for key, table in chunk.tables.items():
+            assert table.equals(alone.tables[key])
+
+
+def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch, tmp_path, export):
     def broken(self, file, items):
         if items[0][0] >= 2 * CHUNK_TASKS:  # the third chunk, in the first worker's second turn
             raise ValueError("a bug in the checks")
@@ -230,14 +252,14 @@ def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch,
     checked = tradetalks.parallel._Checker.check
     monkeypatch.setattr(tradetalks.parallel._Checker, "check", broken)
     with pytest.raises(ValueError, match="a bug in the checks") as raised:
-        _checked_with_workers(export[0])
+        _checked_with_workers(export[0], monkeypatch, tmp_path)
     assert any("in a worker process, checking tasks of" in note for note in raised.value.__notes__)
 
 
-def test_a_worker_process_that_dies_is_reported_not_waited_for(monkeypatch, export):
+def test_a_worker_process_that_dies_is_reported_not_waited_for(monkeypatch, tmp_path, export):
     monkeypatch.setattr(tradetalks.parallel._Checker, "check", lambda self, file, items: os._exit(3))
     with pytest.raises(RuntimeError, match=r"worker process \d+ stopped \(exit code 3\)"):
-        _checked_with_workers(export[0])
+        _checked_with_workers(export[0], monkeypatch, tmp_path)
 
 
 # -- shards and row groups ----------------------------------------------------------------------------

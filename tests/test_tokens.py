@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tradetalks.chunk_tokens import ChunkTokenizer
 from tradetalks.model import Entity
-from tradetalks.tokens import analyse, english, tokenize
+from tradetalks.paths import repo_root
+from tradetalks.tokens import ATTRS, analyse, chunk_tokenizer, english, tokenize
 from tradetalks.views.ner import substrings
+
+_spec = importlib.util.spec_from_file_location("make_synthetic_export", repo_root() / "scripts" / "make_synthetic_export.py")
+synthetic = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(synthetic)
 
 LABELS = ["ORG", "GPE"]
 piece = st.sampled_from(["Geneva", "U.S.", "U.S.-China", "Zürich", "🚢", "1.5%", "said", "\n", "  ", "...",
@@ -89,3 +98,43 @@ def test_substrings_cut_code_points(text, pairs):
     ends = np.array([b for _, b in pairs], np.int64)
     assert substrings(text, starts, ends).to_pylist() == [text[a:b] for a, b in pairs]
 
+
+
+def spacy_arrays(texts: list[str]) -> list[np.ndarray]:
+    return [english().make_doc(text).to_array(ATTRS) for text in texts]
+
+
+def assert_same_arrays(found: list[np.ndarray], expected: list[np.ndarray]) -> None:
+    assert len(found) == len(expected)
+    for got, want in zip(found, expected):
+        assert got.shape == want.shape and (got == want).all()
+
+
+whitespace = st.sampled_from([" ", " ", " ", "  ", "\n", " \n ", "\t", "\xa0", "\u3000", ""])
+
+
+@st.composite
+def spaced_texts(draw):
+    """Texts of tricky pieces with every kind of whitespace between them, and at either end now and then."""
+    pieces = draw(st.lists(piece, max_size=20))
+    gaps = draw(st.lists(whitespace, min_size=len(pieces) + 1, max_size=len(pieces) + 1))
+    text = "".join(gap + p for gap, p in zip(gaps, pieces))
+    return text + gaps[-1] if draw(st.booleans()) else text.lstrip(" ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(spaced_texts(), max_size=8), max_size=4), st.integers(1, 40))
+def test_chunk_tokenizer_gives_spacy_arrays_text_by_text(batches, max_chunks):
+    tokenizer = ChunkTokenizer(chunk_tokenizer().nlp, ATTRS, max_chunks=max_chunks)  # a small memo empties often
+    for texts in batches:
+        assert_same_arrays(tokenizer.arrays(texts), spacy_arrays(texts))
+
+
+def test_chunk_tokenizer_on_the_corpus_and_a_synthetic_export():
+    texts = [task["data"]["text"] for export in sorted((repo_root() / "annotations" / "exports").glob("*.json"))
+             for task in json.loads(export.read_text(encoding="utf-8"))]
+    texts += [task["data"]["text"] for task, _ in synthetic.synthetic_tasks(600)]
+    tokenizer = ChunkTokenizer(chunk_tokenizer().nlp, ATTRS, max_chunks=2_000)
+    found = [array for start in range(0, len(texts), 50) for array in tokenizer.arrays(texts[start:start + 50])]
+    assert_same_arrays(found, spacy_arrays(texts))
+    assert 0 < len(tokenizer._ids) <= 2_000

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import shutil
+import tempfile
 import traceback
 from collections import deque
 from contextlib import contextmanager
@@ -63,7 +66,8 @@ class Chunk:
 
     file: str
     outcomes: list[TaskOutcome]
-    tables: dict[tuple[str, str], pa.Table]  # (view, split) -> rows of the tasks that have gold
+    tables: dict[tuple[str, str], pa.Table]  # (view, split) -> rows of the tasks that have gold (a file's
+    # path between a worker and the main process)
     stats: Statistics
     agreement: Agreement
     valid: bool = True  # no error in the input up to the end of this chunk: its rows may be kept
@@ -139,9 +143,9 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
     its problems are in the report (`report.valid` then says whether its rows may be kept)."""
     corpus = CorpusChecks()
     if job.views:
-        from .tokens import english
+        from .tokens import chunk_tokenizer, english
 
-        english()  # made once, before any worker process is forked with it
+        english(), chunk_tokenizer()  # made once, before any worker process is forked with them
     if num_proc <= 1:
         checker = _Checker(job)
         pending = ((checker.check(file, items) if items else None, reader)
@@ -149,7 +153,7 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
-    with _Workers(num_proc, job) as workers, _tuned_collector():
+    with _tuned_collector(), _Workers(num_proc, job) as workers:  # frozen first: the workers share its pages
         yield from _in_order(workers.checked(_chunks(files, report, chunk_tasks)), corpus, report, progress)
 
 
@@ -160,16 +164,18 @@ class _Workers:
     Chunks go out through a Queue (its feeder thread sends them, so the main process never waits for a
     busy worker to read) and outcomes come back through a pipe per worker, read by the main thread:
     no thread per direction and per worker as multiprocessing.Pool has, which costs as much CPU as
-    the reader here.
+    the reader here. A chunk's rows (more bytes than its JSON) do not go through the pipe: the worker
+    writes them as Arrow files in a folder in shared memory and the main process maps them.
     """
 
     def __init__(self, count: int, job: Job):
         context = multiprocessing.get_context()
+        self._folder = tempfile.mkdtemp(prefix="tradetalks-rows-", dir=_shared_memory())
         self._inboxes, self._outboxes, self._processes = [], [], []
         for _ in range(count):
             inbox = context.Queue()
             outbox, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(job, inbox, sending), daemon=True)
+            process = context.Process(target=_serve, args=(job, inbox, sending, self._folder), daemon=True)
             process.start()
             sending.close()
             self._inboxes.append(inbox)
@@ -190,6 +196,7 @@ class _Workers:
                 process.join()
         for inbox in self._inboxes:
             inbox.cancel_join_thread()  # a worker that was stopped reads no more
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def checked(self, chunks, ahead: int = AHEAD):
         """(Chunk or None, reader) for each of `chunks`, in order, with at most `ahead` chunks per worker
@@ -221,21 +228,47 @@ class _Workers:
             raise RuntimeError(f"worker process {process.pid} stopped (exit code {process.exitcode})")
         if isinstance(result, BaseException):
             raise result
+        result.tables = {key: _mapped(path) for key, path in result.tables.items()}
         return result, reader
 
 
-def _serve(job: Job, inbox, outbox) -> None:
+def _serve(job: Job, inbox, outbox, folder: str) -> None:
     """A worker process: check each chunk from `inbox` and send its outcome, or the error it raised."""
     checker = _Checker(job)
     _tune_collector()
-    for file, items in iter(inbox.get, None):
+    for serial, (file, items) in enumerate(iter(inbox.get, None)):
         try:
             outcome = checker.check(file, items)
+            outcome.tables = {key: _written(table, os.path.join(folder, f"{os.getpid()}-{serial}-{n}.arrow"))
+                              for n, (key, table) in enumerate(outcome.tables.items())}
         except BaseException as error:
             error.add_note(f"in a worker process, checking tasks of {file}:\n{traceback.format_exc()}")
             outbox.send(error)
             return
         outbox.send(outcome)
+
+
+def _shared_memory() -> str | None:
+    """A folder in memory for the rows on their way between processes, where the system has one."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK | os.X_OK) else None
+
+
+def _written(table: pa.Table, path: str) -> str:
+    import pyarrow as pa
+
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return path
+
+
+def _mapped(path: str) -> pa.Table:
+    """The table written at `path`, its buffers mapped from the file, which is then removed (the
+    mapping stays until the table is let go)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_file(pa.memory_map(path)).read_all()
+    os.unlink(path)
+    return table
 
 
 def _chunks(files: Iterable[Path], report: Report, size: int):

@@ -9,8 +9,8 @@ pipe itself makes a Python object per token, which costs as much as the rest of 
 config), except that a sentence never starts inside an entity.
 
 `analyse` works on many texts at once and gives numpy columns (what the `ner` config is
-written from: spaCy makes each Doc, the rest is done on the arrays of all of them);
-`tokenize` gives one text's result as a spaCy Doc.
+written from: spaCy tokenizes each whitespace-delimited chunk once, see chunk_tokens, the
+rest is done on the arrays of all the texts); `tokenize` gives one text's result as a spaCy Doc.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SPACY
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from .chunk_tokens import ChunkTokenizer
 from .model import Entity
 
 EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
@@ -33,10 +34,25 @@ ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, ORTH]
 
 @lru_cache(maxsize=1)
 def english() -> spacy.language.Language:
-    nlp = spacy.blank("en")
-    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
+    nlp = _blank_english()
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def _blank_english() -> spacy.language.Language:
+    nlp = spacy.blank("en")
+    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def chunk_tokenizer() -> ChunkTokenizer:
+    """english()'s tokenizer for the token views. Its words carry only the attributes those read (a new
+    word's other attributes cost more than tokenizing it)."""
+    nlp = _blank_english()
+    nlp.vocab.lex_attr_getters = {attr: getter for attr, getter in nlp.vocab.lex_attr_getters.items()
+                                  if attr in (IS_SPACE, IS_PUNCT)}
+    return ChunkTokenizer(nlp, ATTRS)
 
 
 @dataclass
@@ -63,8 +79,7 @@ class TokenColumns:
 def analyse(texts: list[str], entities: list[list[Entity]], labels: list[str]) -> TokenColumns:
     """Tokens split at every entity edge, sentence starts, and BIO tag ids for each text's `entities`
     (which must not overlap), labelled by their position in `labels`."""
-    nlp = english()
-    arrays = [nlp.make_doc(text).to_array(ATTRS) for text in texts]
+    arrays = chunk_tokenizer().arrays(texts)
     bases = np.cumsum([0] + [len(text) for text in texts])[:-1]  # each text's offset, laid end to end
     edges = _Edges(bases, entities, labels)
     split_entities = []
@@ -139,8 +154,10 @@ def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple
         edges = [idx[i], *ordered[first:last], ends[i]]
         words[i:i + 1] = [text[a:b] for a, b in zip(edges, edges[1:])]
         spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
-    split = Doc(english().vocab, words=words, spaces=spaces)
-    return split.to_array(ATTRS), [e for e in entities if e.start in inner or e.end in inner]
+    nlp = chunk_tokenizer().nlp
+    with nlp.memory_zone():
+        split = Doc(nlp.vocab, words=words, spaces=spaces).to_array(ATTRS)
+    return split, [e for e in entities if e.start in inner or e.end in inner]
 
 
 def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, is_text_start: np.ndarray) -> np.ndarray:

@@ -1,0 +1,115 @@
+"""spaCy's tokens for many texts at once, each whitespace-delimited chunk tokenized by spaCy only once.
+
+spaCy's tokenizer splits a text at whitespace and tokenizes each chunk between on its own
+(prefixes, suffixes, infixes, exceptions), keeping a cache of chunks it has seen. That cache
+holds 10,000 chunks and, once a text has used an exception ("U.S.", "Mr.", "'s"), takes no
+new chunk for the rest of that text, so in news most chunks are tokenized afresh every time.
+Here the chunks of a batch of texts are cut and counted by Arrow, the chunks not seen before
+are tokenized by spaCy together (one Doc, each chunk on its own line, so no exception can
+reach across two of them), and every text's token array is put together from its chunks'.
+
+Texts whose whitespace is anything but single spaces between chunks (a line break, a double
+space, a space at either end) go to spaCy whole, so its rules for whitespace tokens need no
+copy here. The arrays are those of `Doc.to_array` on the text's `make_doc`, tested equal text
+by text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from spacy.attrs import IDX, SPACY
+from spacy.language import Language
+
+# Every character str.isspace() accepts, but the plain space; and a space that is not alone between chunks.
+_UNUSUAL_WHITESPACE = (r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+                       r"\x{205f}\x{3000}]|^ | $|  ")
+
+
+class ChunkTokenizer:
+    """Token arrays (the `attrs` columns of Doc.to_array) of texts, with a memo of the chunks seen."""
+
+    def __init__(self, nlp: Language, attrs: list[int], max_chunks: int = 50_000):
+        self.nlp = nlp
+        self.attrs = list(attrs)
+        self._idx, self._spacy = self.attrs.index(IDX), self.attrs.index(SPACY)
+        self.max_chunks = max_chunks  # the memo is emptied when it would hold more: memory stays bounded
+        self._clear()
+
+    def _clear(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._first = np.zeros(1, np.int64)  # chunk id -> its first row in _rows; one more entry at the end
+        self._rows = np.empty((1024, len(self.attrs)), np.uint64)  # each chunk's tokens, offsets from its start
+
+    def arrays(self, texts: list[str]) -> list[np.ndarray]:
+        """One array per text, as `nlp.make_doc(text).to_array(attrs)` gives it."""
+        strings = pa.array(texts, pa.string())
+        whole = pc.or_(pc.match_substring_regex(strings, _UNUSUAL_WHITESPACE), pc.equal(pc.utf8_length(strings), 0))
+        whole = whole.to_numpy(zero_copy_only=False)
+        arrays: list[np.ndarray | None] = [None] * len(texts)
+        for index in np.flatnonzero(whole).tolist():
+            arrays[index] = self._tokens(texts[index])
+        chunked = np.flatnonzero(~whole)
+        if len(chunked):
+            for index, array in zip(chunked.tolist(), self._from_chunks(strings.take(pa.array(chunked)))):
+                arrays[index] = array
+        return arrays
+
+    def _from_chunks(self, strings: pa.Array) -> list[np.ndarray]:
+        pieces = pc.split_pattern(strings, " ")
+        per_text = np.diff(pieces.offsets.to_numpy())
+        flat = pieces.flatten()
+        encoded = pc.dictionary_encode(flat)
+        ids = self._chunk_ids(encoded.dictionary.to_pylist())[encoded.indices.to_numpy()]
+        lengths = pc.utf8_length(flat).to_numpy().astype(np.int64)
+        text_first = np.concatenate([[0], np.cumsum(per_text)])
+        after = np.cumsum(lengths + 1)  # offset after each chunk and its space, counted from the first text
+        chunk_starts = after - lengths - 1 - np.repeat(np.concatenate([[0], after])[text_first[:-1]], per_text)
+        counts = self._first[ids + 1] - self._first[ids]
+        token_chunk = np.repeat(np.arange(len(ids)), counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows = self._rows[self._first[ids][token_chunk] + within]
+        rows[:, self._idx] += chunk_starts[token_chunk].astype(np.uint64)
+        last_chunk = np.zeros(len(ids), bool)
+        last_chunk[text_first[1:] - 1] = True
+        rows[:, self._spacy] = (within == counts[token_chunk] - 1) & ~last_chunk[token_chunk]
+        tokens_per_text = np.add.reduceat(counts, text_first[:-1]) if len(ids) else np.zeros(0, np.int64)
+        return np.split(rows, np.cumsum(tokens_per_text)[:-1])
+
+    def _chunk_ids(self, chunks: list[str]) -> np.ndarray:
+        get = self._ids.get
+        ids = [get(chunk, -1) for chunk in chunks]
+        new = [chunk for chunk, found in zip(chunks, ids) if found < 0]
+        if new:
+            if len(self._ids) + len(new) > self.max_chunks:
+                self._clear()
+                new = chunks
+            self._add(new)
+            ids = [self._ids[chunk] for chunk in chunks]
+        return np.array(ids, np.int64)
+
+    def _tokens(self, text: str) -> np.ndarray:
+        with self.nlp.memory_zone():  # what spaCy learns of new words is let go: only the arrays are kept
+            return self.nlp.make_doc(text).to_array(self.attrs)
+
+    def _add(self, chunks: list[str]) -> None:
+        """Tokenize `chunks` (none holds whitespace) as one Doc, a line break between two, and memo them."""
+        rows = self._tokens("\n".join(chunks))
+        lengths = np.fromiter(map(len, chunks), np.int64, len(chunks))
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        idx = rows[:, self._idx].astype(np.int64)
+        owner = np.searchsorted(starts, idx, side="right") - 1
+        kept = idx < starts[owner] + lengths[owner]  # the line breaks between chunks are tokens of their own
+        if np.count_nonzero(~kept) != len(chunks) - 1:
+            raise RuntimeError("a line break between chunks did not make a token of its own")
+        rows, owner = rows[kept], owner[kept]
+        rows[:, self._idx] -= starts[owner].astype(np.uint64)
+        rows[:, self._spacy] = 0
+        used = int(self._first[-1])
+        while used + len(rows) > len(self._rows):  # grown by doubling, so each row is copied a few times at most
+            self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
+        self._rows[used:used + len(rows)] = rows
+        base = len(self._ids)
+        self._ids.update(zip(chunks, range(base, base + len(chunks))))
+        self._first = np.concatenate([self._first, used + np.cumsum(np.bincount(owner, minlength=len(chunks)))])
