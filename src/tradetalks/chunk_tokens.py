@@ -44,19 +44,35 @@ class ChunkTokenizer:
 
     def arrays(self, texts: list[str]) -> list[np.ndarray]:
         """One array per text, as `nlp.make_doc(text).to_array(attrs)` gives it."""
+        rows, text_starts = self.columns(texts)
+        return np.split(rows, text_starts[1:-1]) if texts else []
+
+    def columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The arrays of all the texts one after the other, and where each text's tokens start (with the
+        number of tokens at the end)."""
         strings = pa.array(texts, pa.string())
         whole = pc.or_(pc.match_substring_regex(strings, _UNUSUAL_WHITESPACE), pc.equal(pc.utf8_length(strings), 0))
         whole = whole.to_numpy(zero_copy_only=False)
-        arrays: list[np.ndarray | None] = [None] * len(texts)
-        for index in np.flatnonzero(whole).tolist():
-            arrays[index] = self._tokens(texts[index])
         chunked = np.flatnonzero(~whole)
-        if len(chunked):
-            for index, array in zip(chunked.tolist(), self._from_chunks(strings.take(pa.array(chunked)))):
-                arrays[index] = array
-        return arrays
+        rows, counts = self._from_chunks(strings.take(pa.array(chunked))) if len(chunked) else (None, None)
+        if rows is None and not len(texts):
+            return np.empty((0, len(self.attrs)), np.uint64), np.zeros(1, np.int64)
+        if not whole.any():
+            return rows, np.concatenate([[0], np.cumsum(counts)])
+        arrays = {index: self._tokens(texts[index]) for index in np.flatnonzero(whole).tolist()}
+        per_text = np.zeros(len(texts), np.int64)
+        per_text[list(arrays)] = [len(array) for array in arrays.values()]
+        if rows is not None:
+            per_text[chunked] = counts
+        text_starts = np.concatenate([[0], np.cumsum(per_text)])
+        out = np.empty((text_starts[-1], len(self.attrs)), np.uint64)
+        if rows is not None:
+            out[np.repeat(text_starts[chunked] - (np.cumsum(counts) - counts), counts) + np.arange(len(rows))] = rows
+        for index, array in arrays.items():
+            out[text_starts[index]:text_starts[index + 1]] = array
+        return out, text_starts
 
-    def _from_chunks(self, strings: pa.Array) -> list[np.ndarray]:
+    def _from_chunks(self, strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         pieces = pc.split_pattern(strings, " ")
         per_text = np.diff(pieces.offsets.to_numpy())
         flat = pieces.flatten()
@@ -74,8 +90,7 @@ class ChunkTokenizer:
         last_chunk = np.zeros(len(ids), bool)
         last_chunk[text_first[1:] - 1] = True
         rows[:, self._spacy] = (within == counts[token_chunk] - 1) & ~last_chunk[token_chunk]
-        tokens_per_text = np.add.reduceat(counts, text_first[:-1]) if len(ids) else np.zeros(0, np.int64)
-        return np.split(rows, np.cumsum(tokens_per_text)[:-1])
+        return rows, np.add.reduceat(counts, text_first[:-1])
 
     def _chunk_ids(self, chunks: list[str]) -> np.ndarray:
         get = self._ids.get

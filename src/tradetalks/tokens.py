@@ -15,7 +15,6 @@ rest is done on the arrays of all the texts); `tokenize` gives one text's result
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,16 +78,24 @@ class TokenColumns:
 def analyse(texts: list[str], entities: list[list[Entity]], labels: list[str]) -> TokenColumns:
     """Tokens split at every entity edge, sentence starts, and BIO tag ids for each text's `entities`
     (which must not overlap), labelled by their position in `labels`."""
-    arrays = chunk_tokenizer().arrays(texts)
+    columns, text_starts = chunk_tokenizer().columns(texts)
     bases = np.cumsum([0] + [len(text) for text in texts])[:-1]  # each text's offset, laid end to end
     edges = _Edges(bases, entities, labels)
     split_entities = []
-    for index in _texts_with_cut_tokens(arrays, bases, edges):
-        arrays[index], split = _split_tokens(texts[index], arrays[index], entities[index])
-        split_entities += [(index, entity) for entity in split]
-    counts = np.fromiter(map(len, arrays), np.int64, len(arrays))
-    text_starts = np.concatenate([[0], np.cumsum(counts)])
-    columns = np.concatenate(arrays) if arrays else np.empty((0, len(ATTRS)), np.uint64)
+    cut = _texts_with_cut_tokens(columns, text_starts, bases, edges)
+    if cut:
+        counts = np.diff(text_starts)
+        parts, done = [], 0
+        for index in cut:
+            first, after = text_starts[index], text_starts[index + 1]
+            array, split = _split_tokens(texts[index], columns[first:after], entities[index])
+            parts += [columns[done:first], array]
+            counts[index] = len(array)
+            split_entities += [(index, entity) for entity in split]
+            done = after
+        columns = np.concatenate(parts + [columns[done:]])
+        text_starts = np.concatenate([[0], np.cumsum(counts)])
+    counts = np.diff(text_starts)
     starts = columns[:, 0].astype(np.int64)
     ends = starts + columns[:, 1].astype(np.int64)
     is_text_start = np.zeros(len(starts), bool)
@@ -117,11 +124,11 @@ class _Edges:
         self.owners = np.repeat(np.arange(len(entities)), [len(found) for found in entities])
 
 
-def _texts_with_cut_tokens(arrays: list[np.ndarray], bases: np.ndarray, edges: _Edges) -> list[int]:
+def _texts_with_cut_tokens(columns: np.ndarray, text_starts: np.ndarray, bases: np.ndarray, edges: _Edges) -> list[int]:
     if not len(edges.starts):
         return []
-    token_starts = np.concatenate([array[:, 0].astype(np.int64) + base for array, base in zip(arrays, bases)])
-    token_ends = np.concatenate([array[:, 1].astype(np.int64) for array in arrays]) + token_starts
+    token_starts = columns[:, 0].astype(np.int64) + np.repeat(bases, np.diff(text_starts))
+    token_ends = token_starts + columns[:, 1].astype(np.int64)
     cut = _inside_token(token_starts, token_ends, edges.starts) | _inside_token(token_starts, token_ends, edges.ends)
     return sorted(set(edges.owners[cut].tolist()))
 
@@ -134,30 +141,28 @@ def _inside_token(starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray) -> np.
 
 
 def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple[np.ndarray, list[Entity]]:
-    """The text's token array re-made with every token that contains an entity edge split there,
-    and the entities with such an edge."""
-    idx, lengths = array[:, 0].tolist(), array[:, 1].tolist()
-    ends = [a + b for a, b in zip(idx, lengths)]
-    inner = set()
-    for entity in entities:
-        for cut in (entity.start, entity.end):
-            i = bisect_left(idx, cut)
-            if i > 0 and cut < ends[i - 1]:
-                inner.add(cut)
-    words = [text[a:b] for a, b in zip(idx, ends)]
-    spaces = array[:, 2].astype(bool).tolist()
-    ordered = sorted(inner)
-    for i in reversed(range(len(idx))):
-        first, last = bisect_right(ordered, idx[i]), bisect_left(ordered, ends[i])
-        if first == last:
-            continue
-        edges = [idx[i], *ordered[first:last], ends[i]]
-        words[i:i + 1] = [text[a:b] for a, b in zip(edges, edges[1:])]
-        spaces[i:i + 1] = [False] * (len(edges) - 2) + [spaces[i]]
-    nlp = chunk_tokenizer().nlp
-    with nlp.memory_zone():
-        split = Doc(nlp.vocab, words=words, spaces=spaces).to_array(ATTRS)
-    return split, [e for e in entities if e.start in inner or e.end in inner]
+    """The text's token array with every token that contains an entity edge split there (each piece a
+    token as spaCy's Doc makes it from words), and the entities with such an edge."""
+    idx = array[:, 0].astype(np.int64)
+    ends = idx + array[:, 1].astype(np.int64)
+    cuts = np.array(sorted({edge for entity in entities for edge in (entity.start, entity.end)}), np.int64)
+    at = np.searchsorted(idx, cuts) - 1  # the token each edge falls in, if it falls inside one
+    inner = (at >= 0) & (cuts > idx[np.maximum(at, 0)]) & (cuts < ends[np.maximum(at, 0)])
+    cuts, at = cuts[inner], at[inner]
+    vocab = chunk_tokenizer().nlp.vocab
+    parts, done = [], 0
+    with vocab.memory_zone():
+        for token in np.unique(at).tolist():
+            edges = [int(idx[token]), *cuts[at == token].tolist(), int(ends[token])]
+            pieces = np.zeros((len(edges) - 1, array.shape[1]), np.uint64)
+            for row, (start, end) in zip(pieces, zip(edges, edges[1:])):
+                word = vocab[text[start:end]]
+                row[:] = [start, end - start, 0, word.is_space, word.is_punct, word.orth]  # in ATTRS order
+            pieces[-1, 2] = array[token, 2]  # the last piece keeps the token's following space
+            parts += [array[done:token], pieces]
+            done = token + 1
+    cut = set(cuts.tolist())
+    return np.concatenate(parts + [array[done:]]), [e for e in entities if e.start in cut or e.end in cut]
 
 
 def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, is_text_start: np.ndarray) -> np.ndarray:

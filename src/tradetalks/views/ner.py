@@ -10,6 +10,7 @@ import functools
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
 from ..model import Document
@@ -65,13 +66,17 @@ class NerView:
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
         base = np.cumsum([0] + [len(text) for text in texts])[:-1][text_of_token]
         starts, ends = tokens.starts[kept], tokens.ends[kept]
-        prefixes = [row_id(doc) for doc in docs]
-        owners = doc_of_sentence.tolist()
+        owners = pa.array(doc_of_sentence)
+
+        def per_sentence(values: list, type: pa.DataType) -> pa.Array:
+            return pa.array(values, type).take(owners)
+
+        numbers = pc.utf8_lpad(pa.array(sentence_index).cast(pa.string()), 3, "0")
         columns = {
-            "id": pa.array([f"{prefixes[d]}-s{i:03d}" for d, i in zip(owners, sentence_index.tolist())], pa.string()),
-            "document_id": pa.array([docs[d].document_id for d in owners], pa.string()),
-            "paragraph": pa.array([docs[d].paragraph for d in owners], pa.int32()),
-            "task_id": pa.array([docs[d].task_id for d in owners], pa.int64()),
+            "id": pc.binary_join_element_wise(per_sentence([row_id(doc) for doc in docs], pa.string()), numbers, "-s"),
+            "document_id": per_sentence([doc.document_id for doc in docs], pa.string()),
+            "paragraph": per_sentence([doc.paragraph for doc in docs], pa.int32()),
+            "task_id": per_sentence([doc.task_id for doc in docs], pa.int64()),
             "sentence_index": pa.array(sentence_index.astype(np.int32)),
             "tokens": pa.ListArray.from_arrays(offsets, substrings("".join(texts), starts + base[kept],
                                                                    ends + base[kept])),
