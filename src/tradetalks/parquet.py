@@ -57,9 +57,7 @@ def _label_ids(array: pa.Array, feature) -> pa.Array:
             unknown = pc.filter(array, pc.and_(pc.is_null(ids), pc.is_valid(array)))[0].as_py()
             feature.str2int(unknown)  # raises its own error for a name the labels lack
         ids = ids.cast(pa.int64())
-        if ids.null_count == 0 and ids.buffers()[0] is not None:  # no validity bitmap where nothing is null,
-            ids = pa.Array.from_buffers(pa.int64(), len(ids), [None, ids.buffers()[1]], offset=ids.offset)
-        return ids  # as Arrow makes it from Python ints, so that num_bytes does not depend on how rows were cut
+        return without_validity(ids)
     if not _has_label(feature):
         return array
     mask = array.is_null() if array.null_count else None
@@ -72,6 +70,14 @@ def _label_ids(array: pa.Array, feature) -> pa.Array:
         return pa.FixedSizeListArray.from_arrays(values, array.type.list_size, mask=mask)
     cls = pa.LargeListArray if isinstance(array, pa.LargeListArray) else pa.ListArray
     return cls.from_arrays(array.offsets, values, mask=mask)
+
+
+def without_validity(array: pa.Array) -> pa.Array:
+    """`array` with no validity bitmap when nothing in it is null, as Arrow makes it from Python values and as
+    it comes back from an Arrow file, so that num_bytes does not depend on how rows were made or carried."""
+    if array.null_count or array.buffers()[0] is None:
+        return array
+    return pa.Array.from_buffers(array.type, len(array), [None, *array.buffers()[1:]], offset=array.offset)
 
 
 def _has_label(feature) -> bool:

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
 from ..model import Document
+from ..parquet import without_validity
 from ..problems import Problem, problem
 from ..scheme import Scheme
 from ..tokens import analyse
@@ -69,11 +70,12 @@ class NerView:
         owners = pa.array(doc_of_sentence)
 
         def per_sentence(values: list, type: pa.DataType) -> pa.Array:
-            return pa.array(values, type).take(owners)
+            return without_validity(pa.array(values, type).take(owners))
 
         numbers = pc.utf8_lpad(pa.array(sentence_index).cast(pa.string()), 3, "0")
+        ids = pc.binary_join_element_wise(per_sentence([row_id(doc) for doc in docs], pa.string()), numbers, "-s")
         columns = {
-            "id": pc.binary_join_element_wise(per_sentence([row_id(doc) for doc in docs], pa.string()), numbers, "-s"),
+            "id": without_validity(ids),
             "document_id": per_sentence([doc.document_id for doc in docs], pa.string()),
             "paragraph": per_sentence([doc.paragraph for doc in docs], pa.int32()),
             "task_id": per_sentence([doc.task_id for doc in docs], pa.int64()),
