@@ -227,7 +227,7 @@ def test_rows_come_back_from_worker_processes_through_a_folder_that_is_removed(m
     path, splits = export
     scheme = load_scheme()
     job = Job(scheme, load_export_schema(), [v for v in all_views(scheme) if v.name in ("spans", "ner")],
-              SplitAssignment.load(splits))
+              SplitAssignment.load(splits).index())
     seen = []
     mapped = tradetalks.parallel._mapped
     monkeypatch.setattr(tradetalks.parallel, "_mapped", lambda file: seen.append(file) or mapped(file))

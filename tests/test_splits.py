@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tradetalks.splits import SPLITS, SplitAssignment, hashed_split
 
 
@@ -26,3 +29,12 @@ def test_frozen_entries_win_and_freezing_adds_without_moving(tmp_path):
     assert saved == {"a/1": "test", "a/2": "validation", "b/1": new_split}
     again = SplitAssignment.load(path)
     assert again.split_of("b/1") == (new_split, True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), st.sampled_from(SPLITS), max_size=30),
+       st.lists(st.text(min_size=1, max_size=12), max_size=30))
+def test_the_compact_index_answers_as_the_assignment_does(frozen, others):
+    assignment = SplitAssignment(frozen)
+    keys = list(frozen) + others
+    assert assignment.index().splits_of(keys) == [assignment.split_of(key) for key in keys]

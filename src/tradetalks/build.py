@@ -16,7 +16,7 @@ from .paths import repo_root
 from .parallel import Job, check_chunks
 from .problems import FatalInputError, Report, problem
 from .scheme import Scheme
-from .splits import SPLITS, SplitAssignment
+from .splits import SPLITS, FrozenSplits, SplitAssignment
 from .staging import Claim, claimed_folder, remove_abandoned
 from .stats import Statistics
 from .views import all_views
@@ -40,7 +40,7 @@ class BuildResult:
 
 
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
-          splits: SplitAssignment, card_prose: str, progress=None, baseline_scores: Path | None = None,
+          splits: SplitAssignment | FrozenSplits, card_prose: str, progress=None, baseline_scores: Path | None = None,
           num_proc: int = 1, configs: list[str] | None = None) -> BuildResult:
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
 
@@ -58,7 +58,7 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
         }
         stats = Statistics()
         agreement = Agreement()
-        job = Job(scheme, export_schema, views, splits)
+        job = Job(scheme, export_schema, views, splits if isinstance(splits, FrozenSplits) else splits.index())
         for chunk in check_chunks(exports, job, report, num_proc=num_proc, progress=progress):
             if not chunk.valid:
                 continue  # the build fails: the rest is only checked, to report every problem

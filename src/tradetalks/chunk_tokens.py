@@ -30,7 +30,7 @@ _UNUSUAL_WHITESPACE = (r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200
 class ChunkTokenizer:
     """Token arrays (the `attrs` columns of Doc.to_array) of texts, with a memo of the chunks seen."""
 
-    def __init__(self, nlp: Language, attrs: list[int], max_chunks: int = 50_000):
+    def __init__(self, nlp: Language, attrs: list[int], max_chunks: int = 20_000):
         self.nlp = nlp
         self.attrs = list(attrs)
         self._idx, self._spacy = self.attrs.index(IDX), self.attrs.index(SPACY)

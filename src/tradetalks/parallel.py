@@ -29,7 +29,7 @@ from .model import Document
 from .problems import Problem, Report, Severity, problem
 from .reader import ExportReader, decode_task
 from .scheme import Scheme
-from .splits import SplitAssignment
+from .splits import FrozenSplits
 from .stats import Statistics
 from .validate import display_path, read_task
 from .validate.corpus import CorpusChecks, Identity
@@ -49,7 +49,7 @@ class Job:
     scheme: Scheme
     export_schema: dict
     views: list = field(default_factory=list)  # the views whose rows are made; none to validate only
-    splits: SplitAssignment | None = None  # needed with views
+    splits: FrozenSplits | None = None  # needed with views
 
 
 @dataclass
@@ -81,7 +81,7 @@ class _Checker:
     def check(self, file: str, items: list[tuple[int, bytes | str]]) -> Chunk:
         job = self.job
         outcomes = []
-        built: list[tuple[Document, str, list[Problem]]] = []  # tasks with gold, their split and build problems
+        kept: list[tuple[Document, list[Problem]]] = []  # tasks with gold (when rows are made), and their build problems
         stats = Statistics()
         agreement = Agreement()
         for index, item in items:
@@ -92,16 +92,17 @@ class _Checker:
                 continue
             build_problems: list[Problem] = []
             if doc.gold is not None and job.views:
-                split, frozen = job.splits.split_of(doc.key)
-                if not frozen:
-                    build_problems.append(problem(
-                        "W502", f"{doc.key} has no frozen split; assigned {split} by hash",
-                        file=doc.file, task=doc.task_id))
                 agreement.add(doc)
-                built.append((doc, split, build_problems))
-            identity = Identity.of(doc)
-            outcomes.append(TaskOutcome(problems, identity, gold_problems, build_problems))
-        return Chunk(file, outcomes, self._tables(built, stats), stats, agreement)
+                kept.append((doc, build_problems))
+            outcomes.append(TaskOutcome(problems, Identity.of(doc), gold_problems, build_problems))
+        placed = []  # tasks with gold, their split and build problems
+        splits = job.splits.splits_of([doc.key for doc, _ in kept]) if kept else []
+        for (doc, build_problems), (split, frozen) in zip(kept, splits):
+            if not frozen:
+                build_problems.append(problem(
+                    "W502", f"{doc.key} has no frozen split; assigned {split} by hash", file=doc.file, task=doc.task_id))
+            placed.append((doc, split, build_problems))
+        return Chunk(file, outcomes, self._tables(placed, stats), stats, agreement)
 
     def _tables(self, built: list[tuple[Document, str, list[Problem]]], stats: Statistics) -> dict:
         """(view, split) -> the rows of the tasks in `built`, each view's rows in task order."""

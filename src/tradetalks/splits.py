@@ -12,6 +12,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
+
 from . import paths
 
 SPLITS = ("train", "validation", "test")
@@ -30,6 +32,8 @@ def hashed_split(key: str) -> str:
 
 
 class SplitAssignment:
+    """The frozen splits as the splits file has them, and the splits given to new tasks, to be recorded."""
+
     def __init__(self, frozen: dict[str, str], path: Path | None = None):
         self.frozen = dict(frozen)
         self.path = path
@@ -53,6 +57,9 @@ class SplitAssignment:
         split = self.added.setdefault(key, hashed_split(key))
         return split, False
 
+    def index(self) -> FrozenSplits:
+        return FrozenSplits(self.frozen)
+
     def save(self) -> None:
         merged = {**self.added, **self.frozen}
         body = {
@@ -66,3 +73,28 @@ class SplitAssignment:
 def _natural(key: str) -> tuple:
     document, _, paragraph = key.rpartition("/")
     return (document, int(paragraph) if paragraph.isdigit() else 0, paragraph)
+
+
+class FrozenSplits:
+    """The frozen splits, read-only, in 17 bytes a task (its key's 16-byte digest and its split) instead of
+    two Python strings and a dict entry: what a build keeps for its worker processes to look tasks up in."""
+
+    def __init__(self, frozen: dict[str, str]):
+        digests = np.array([_digest(key) for key in frozen], "S16")
+        order = np.argsort(digests, kind="stable")
+        self._digests = digests[order]
+        self._splits = np.array([SPLITS.index(split) for split in frozen.values()], np.uint8)[order]
+
+    def splits_of(self, keys: list[str]) -> list[tuple[str, bool]]:
+        """The split of each task and whether it was frozen (else the split its key's hash picks)."""
+        if not len(self._digests):
+            return [(hashed_split(key), False) for key in keys]
+        digests = np.array([_digest(key) for key in keys], "S16")
+        at = np.minimum(np.searchsorted(self._digests, digests), len(self._digests) - 1)
+        found = (self._digests[at] == digests).tolist()
+        return [(SPLITS[code], True) if frozen else (hashed_split(key), False)
+                for key, code, frozen in zip(keys, self._splits[at].tolist(), found)]
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()

@@ -177,7 +177,8 @@ def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, is_text_start: np.n
     if not len(orth):
         return starts
     position = 2 * np.arange(len(orth), dtype=np.int64)
-    period = np.isin(orth, _punct_hashes())
+    hashes = _punct_hashes()  # sorted: a lookup each, rather than np.isin's sort of all the tokens
+    period = hashes[np.minimum(np.searchsorted(hashes, orth), len(hashes) - 1)] == orth
     word = ~period & ~is_punct
     last_period = np.maximum.accumulate(np.where(period, position, -2))
     last_reset = np.maximum.accumulate(np.maximum(np.where(word, position, -2),

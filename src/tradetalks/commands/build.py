@@ -43,7 +43,7 @@ def run(args) -> int:
     card_path = args.card or paths.repo_root() / "dataset_card.md"
     try:
         prose = card_path.read_text(encoding="utf-8")
-        splits = SplitAssignment.load(args.splits)
+        splits = SplitAssignment.load(args.splits).index()  # the file's dict is let go: the index is all a build needs
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
     if args.num_proc < 1:
