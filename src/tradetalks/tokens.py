@@ -112,16 +112,11 @@ class _Edges:
 
     def __init__(self, bases: np.ndarray, entities: list[list[Entity]], labels: list[str]):
         index = {label: i for i, label in enumerate(labels)}
-        starts, ends, label_ids = [], [], []
-        for base, found in zip(bases.tolist(), entities):
-            for entity in found:
-                starts.append(base + entity.start)
-                ends.append(base + entity.end)
-                label_ids.append(index[entity.label])
-        self.starts = np.array(starts, np.int64)
-        self.ends = np.array(ends, np.int64)
-        self.labels = np.array(label_ids, np.int64)
+        flat = [entity for found in entities for entity in found]
         self.owners = np.repeat(np.arange(len(entities)), [len(found) for found in entities])
+        self.starts = np.fromiter([e.start for e in flat], np.int64, len(flat)) + bases[self.owners]
+        self.ends = np.fromiter([e.end for e in flat], np.int64, len(flat)) + bases[self.owners]
+        self.labels = np.fromiter([index[e.label] for e in flat], np.int64, len(flat))
 
 
 def _texts_with_cut_tokens(columns: np.ndarray, text_starts: np.ndarray, bases: np.ndarray, edges: _Edges) -> list[int]:

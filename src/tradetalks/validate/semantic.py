@@ -101,8 +101,10 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
     results = raw["result"]
 
     region_ids: dict[str, dict] = {}
+    relations = []
     for result in results:
         if result["type"] == "relation":
+            relations.append(result)
             continue
         rid = result["id"]
         if rid in region_ids:
@@ -110,20 +112,20 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
             continue
         region_ids[rid] = result
 
+    text, entities = doc.text, annotation.entities
     for rid, result in region_ids.items():
-        entity, found = _parse_span(result, doc.text, where)
-        problems += found
-        if entity is not None:
-            annotation.entities.append(entity)
-    annotation.entities.sort(key=itemgetter(1, 2, 3))  # start, end, label
-    problems += _overlaps(annotation.entities, where)
+        entity = _sound_span(rid, result["value"], text)
+        if entity is None:
+            problems += _span_problems(result, text, where)
+        else:
+            entities.append(entity)
+    entities.sort(key=itemgetter(1, 2, 3))  # start, end, label
+    problems += _overlaps(entities, where)
 
-    entities = {e.id: e for e in annotation.entities}
+    by_id = {e.id: e for e in entities}
     seen: dict[tuple, int] = {}
-    for result in results:
-        if result["type"] != "relation":
-            continue
-        for relation, found in _parse_relation(result, entities, region_ids, scheme, siblings, annotation.id, where):
+    for result in relations:
+        for relation, found in _parse_relation(result, by_id, region_ids, scheme, siblings, annotation.id, where):
             problems += found
             if relation is None:
                 continue
@@ -137,19 +139,19 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
     return annotation, problems
 
 
-def _parse_span(result: dict, text: str, where: dict) -> tuple[Entity | None, list[Problem]]:
-    value = result["value"]
+def _sound_span(rid: str, value: dict, text: str) -> Entity | None:
+    """The span as an Entity when nothing is wrong with it; else None, and _span_problems says what is."""
     start, end, labels = value["start"], value["end"], value["labels"]
     if type(start) is int and type(end) is int and len(labels) == 1 and 0 <= start < end <= len(text):
         span_text = text[start:end]
         stored = value.get("text")
         if (stored is None or stored == span_text) and not (span_text[0].isspace() or span_text[-1].isspace()):
-            return Entity(result["id"], start, end, labels[0], span_text), []
-    return None, _span_problems(result, text, where)
+            return Entity(rid, start, end, labels[0], span_text)
+    return None
 
 
 def _span_problems(result: dict, text: str, where: dict) -> list[Problem]:
-    """What is wrong with a span that _parse_span refused."""
+    """What is wrong with a span that _sound_span refused."""
     rid = result["id"]
     value = result["value"]
     start, end, labels = value["start"], value["end"], value["labels"]
