@@ -1,16 +1,23 @@
-"""The `spans` config: one row per task, with its entities and relations as in the export."""
+"""The `spans` config: one row per task, with its entities and relations as in the export.
+
+Its rows are made for many tasks at once, a column at a time: the entities of all of them are
+one Arrow array of structs, cut into rows by their counts.
+"""
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
 from ..model import Document
 from ..problems import Problem
 from ..scheme import Scheme
-from .rows import RowsView
 
 
-class SpansView(RowsView):
+class SpansView:
     name = "spans"
     description = "One row per task (a paragraph): text, entity spans with character offsets, relations."
 
@@ -38,20 +45,44 @@ class SpansView(RowsView):
             }),
         })
 
-    def rows(self, doc: Document, problems: list[Problem]) -> list[dict]:
-        gold = doc.gold
-        return [{
-            "id": row_id(doc),
-            "document_id": doc.document_id,
-            "paragraph": doc.paragraph,
-            "task_id": doc.task_id,
-            "text": doc.text,
-            "entities": [
-                {"id": e.id, "start": e.start, "end": e.end, "text": e.text, "label": e.label}
-                for e in gold.entities
-            ],
-            "relations": [{"head": r.head, "tail": r.tail, "label": r.label} for r in gold.relations],
-        }]
+    @functools.cached_property
+    def _schema(self) -> pa.Schema:
+        return self.features().arrow_schema
+
+    def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
+        """The rows of `docs`, in order."""
+        schema = self._schema
+        golds = [doc.gold for doc in docs]
+        entity_ids = {label: i for i, label in enumerate(self.scheme.entity_labels)}
+        relation_ids = {label: i for i, label in enumerate(self.scheme.relation_labels)}
+        entities = [e for gold in golds for e in gold.entities]
+        relations = [r for gold in golds for r in gold.relations]
+        columns = [
+            pa.array([row_id(doc) for doc in docs], pa.string()),
+            pa.array([doc.document_id for doc in docs], pa.string()),
+            pa.array([doc.paragraph for doc in docs], pa.int32()),
+            pa.array([doc.task_id for doc in docs], pa.int64()),
+            pa.array([doc.text for doc in docs], pa.string()),
+            _lists([len(gold.entities) for gold in golds], schema.field("entities").type, [
+                pa.array([e.id for e in entities], pa.string()),
+                pa.array([e.start for e in entities], pa.int32()),
+                pa.array([e.end for e in entities], pa.int32()),
+                pa.array([e.text for e in entities], pa.string()),
+                pa.array([entity_ids[e.label] for e in entities], pa.int64()),
+            ]),
+            _lists([len(gold.relations) for gold in golds], schema.field("relations").type, [
+                pa.array([r.head for r in relations], pa.string()),
+                pa.array([r.tail for r in relations], pa.string()),
+                pa.array([relation_ids[r.label] for r in relations], pa.int64()),
+            ]),
+        ]
+        return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _lists(counts: list[int], type: pa.ListType, fields: list[pa.Array]) -> pa.Array:
+    """A list of structs per row, `counts[i]` of them in row i, from the structs' fields one after the other."""
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(fields, fields=list(type.value_type)))
 
 
 def row_id(doc: Document) -> str:
