@@ -9,6 +9,7 @@ from datasets import load_dataset
 
 from conftest import annotation, relation, simple_task, span, task, write_export
 from tradetalks.build import build
+from tradetalks.parquet import RowEncoder
 from tradetalks.splits import SplitAssignment
 from tradetalks.validate import validate
 from tradetalks.views import all_views
@@ -104,3 +105,15 @@ def test_card_shows_the_size_and_class_balance(built):
     assert lines["communicates_with"] == "| communicates_with | 2 | 0 | 2 | 4 |"
     assert lines["has_title"] == "| has_title | 1 | 0 | 0 | 1 |"
     assert lines["nationality"] == "| nationality | 0 | 0 | 1 | 1 |"
+
+
+def test_the_table_of_many_tasks_is_their_rows_encoded_one_by_one(scheme, export_schema, tmp_path):
+    export = write_export(tmp_path, [far_task(1), far_task(2), simple_task(3, paragraph=3)])
+    report, docs = validate([export], scheme, export_schema)
+    assert report.valid
+    view = RelationsView(scheme)
+    rows = [row for doc in docs for row in view.rows(doc, [])]
+    table = view.table(docs, [[] for _ in docs])
+    assert table.num_rows == len(rows) > 10
+    assert table.equals(RowEncoder(view.features()).table(rows))
+    assert table.nbytes == RowEncoder(view.features()).table(rows).nbytes

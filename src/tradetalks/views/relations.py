@@ -13,19 +13,23 @@ both orders, since the fact holds either way. An ordered pair with two relations
 
 from __future__ import annotations
 
+import functools
+from typing import Iterator
+
+import pyarrow as pa
 from datasets import ClassLabel, Features, Value
 
 from ..model import Document, Entity
+from ..parquet import without_validity
 from ..problems import Problem
 from ..scheme import Scheme
-from .rows import RowsView
 from .spans import row_id
 
 NO_RELATION = "no_relation"
 DEFAULT_MAX_DISTANCE = 200
 
 
-class RelationsView(RowsView):
+class RelationsView:
     name = "relations"
 
     def __init__(self, scheme: Scheme, max_distance: int = DEFAULT_MAX_DISTANCE):
@@ -60,9 +64,63 @@ class RelationsView(RowsView):
         })
 
     def rows(self, doc: Document, problems: list[Problem]) -> list[dict]:
+        return [{
+            "id": pair_id,
+            "document_id": doc.document_id,
+            "paragraph": doc.paragraph,
+            "task_id": doc.task_id,
+            "text": doc.text,
+            "head": mention(head),
+            "tail": mention(tail),
+            "label": label,
+        } for pair_id, head, tail, label in self.pairs(doc)]
+
+    def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
+        """The rows of `docs`, in order: the columns of a task and of a mention are taken once per pair."""
+        schema = self._schema
+        entity_ids = {label: i for i, label in enumerate(self.scheme.entity_labels)}
+        label_ids = {label: i for i, label in enumerate(self.labels)}
+        ids, owners, heads, tails, labels = [], [], [], [], []
+        entities: list[Entity] = []
+        for index, doc in enumerate(docs):
+            first = len(entities)
+            entities += doc.gold.entities
+            position = {id(entity): first + n for n, entity in enumerate(doc.gold.entities)}
+            for pair_id, head, tail, label in self.pairs(doc):
+                ids.append(pair_id)
+                owners.append(index)
+                heads.append(position[id(head)])
+                tails.append(position[id(tail)])
+                labels.append(label_ids[label])
+        owners = pa.array(owners, pa.int64())
+        mentions = pa.StructArray.from_arrays([
+            pa.array([e.id for e in entities], pa.string()),
+            pa.array([e.start for e in entities], pa.int32()),
+            pa.array([e.end for e in entities], pa.int32()),
+            pa.array([e.text for e in entities], pa.string()),
+            pa.array([entity_ids[e.label] for e in entities], pa.int64()),
+        ], fields=list(schema.field("head").type))
+        columns = [
+            pa.array(ids, pa.string()),
+            pa.array([doc.document_id for doc in docs], pa.string()).take(owners),
+            pa.array([doc.paragraph for doc in docs], pa.int32()).take(owners),
+            pa.array([doc.task_id for doc in docs], pa.int64()).take(owners),
+            pa.array([doc.text for doc in docs], pa.string()).take(owners),
+            mentions.take(pa.array(heads, pa.int64())),
+            mentions.take(pa.array(tails, pa.int64())),
+            pa.array(labels, pa.int64()),
+        ]
+        return pa.Table.from_arrays([_plain(column) for column in columns], schema=schema)
+
+    @functools.cached_property
+    def _schema(self) -> pa.Schema:
+        return self.features().arrow_schema
+
+    def pairs(self, doc: Document) -> Iterator[tuple[str, Entity, Entity, str]]:
+        """(row id, head, tail, label) of each row of the task, in order."""
         entities = sorted(doc.gold.entities, key=lambda e: (e.start, e.end))
         gold = self.pair_labels(doc)
-        rows = []
+        prefix = row_id(doc)
         for head in entities:
             for tail in entities:
                 if head is tail:
@@ -72,17 +130,7 @@ class RelationsView(RowsView):
                     continue
                 for label in labels or [NO_RELATION]:
                     suffix = "" if labels is None or len(labels) == 1 else f"-{label}"
-                    rows.append({
-                        "id": f"{row_id(doc)}-{head.id}-{tail.id}{suffix}",
-                        "document_id": doc.document_id,
-                        "paragraph": doc.paragraph,
-                        "task_id": doc.task_id,
-                        "text": doc.text,
-                        "head": mention(head),
-                        "tail": mention(tail),
-                        "label": label,
-                    })
-        return rows
+                    yield f"{prefix}-{head.id}-{tail.id}{suffix}", head, tail, label
 
     def pair_labels(self, doc: Document) -> dict[tuple[str, str], list[str]]:
         """Gold relation labels of each ordered (head id, tail id) pair, in scheme order."""
@@ -102,3 +150,12 @@ def gap(a: Entity, b: Entity) -> int:
 
 def mention(entity: Entity) -> dict:
     return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label}
+
+
+def _plain(column: pa.Array) -> pa.Array:
+    """`column` with no all-valid bitmaps, in its struct fields too (what num_bytes counts must not depend
+    on how the column was made)."""
+    if isinstance(column, pa.StructArray):
+        fields = [_plain(field) for field in column.flatten()]
+        return pa.StructArray.from_arrays(fields, fields=list(column.type))
+    return without_validity(column)
