@@ -35,7 +35,7 @@ from tradetalks.parquet import ShardedWriter
 from tradetalks.splits import SPLITS, SplitAssignment
 from tradetalks.views import all_views
 
-TASKS = 300
+TASKS = 500  # two chunks of tradetalks.parallel.CHUNK_TASKS
 CHUNK_TASKS = 16  # with small_chunks(): far more chunks than the worker processes hold in flight
 CONFIGS = ["spans", "ner", "relations"]
 # (rows per row group, rows per shard) for each config, small enough that every train split has several
@@ -192,7 +192,7 @@ def test_the_report_is_the_same_with_worker_processes(faulty, fmt):
 
 @pytest.mark.parametrize("sizes", ["default", "small"])
 def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, sizes):
-    """Default sizes: two chunks of tasks and one shard a split; small: 19 chunks and several shards a split."""
+    """Default sizes: two chunks of tasks and one shard a split; small: 32 chunks and several shards a split."""
     path, splits = export
     built = []
     for num_proc in (1, 2):

@@ -38,7 +38,7 @@ from .validate.structural import StructuralChecker
 if TYPE_CHECKING:
     import pyarrow as pa
 
-CHUNK_TASKS = 200  # tasks checked together: about 0.6 MB of JSON, and a few thousand rows
+CHUNK_TASKS = 400  # tasks checked together: about 1.3 MB of JSON, and a few thousand rows
 AHEAD = 2  # chunks in flight per worker process: enough to keep them busy, and memory bounded
 
 
