@@ -42,14 +42,9 @@ class ChunkTokenizer:
         self._first = np.zeros(1, np.int64)  # chunk id -> its first row in _rows; one more entry at the end
         self._rows = np.empty((1024, len(self.attrs)), np.uint64)  # each chunk's tokens, offsets from its start
 
-    def arrays(self, texts: list[str]) -> list[np.ndarray]:
-        """One array per text, as `nlp.make_doc(text).to_array(attrs)` gives it."""
-        rows, text_starts = self.columns(texts)
-        return np.split(rows, text_starts[1:-1]) if texts else []
-
     def columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The arrays of all the texts one after the other, and where each text's tokens start (with the
-        number of tokens at the end)."""
+        """Each text's array, as `nlp.make_doc(text).to_array(attrs)` gives it, one after the other, and where
+        each text's tokens start (with the number of tokens at the end)."""
         strings = pa.array(texts, pa.string())
         whole = pc.or_(pc.match_substring_regex(strings, _UNUSUAL_WHITESPACE), pc.equal(pc.utf8_length(strings), 0))
         whole = whole.to_numpy(zero_copy_only=False)

@@ -73,8 +73,11 @@ def _label_ids(array: pa.Array, feature) -> pa.Array:
 
 
 def without_validity(array: pa.Array) -> pa.Array:
-    """`array` with no validity bitmap when nothing in it is null, as Arrow makes it from Python values and as
-    it comes back from an Arrow file, so that num_bytes does not depend on how rows were made or carried."""
+    """`array` with no validity bitmap when nothing in it is null (in a struct's fields too), as Arrow makes
+    it from Python values and as it comes back from an Arrow file, so that num_bytes does not depend on how
+    rows were made or carried."""
+    if isinstance(array, pa.StructArray) and not array.null_count:
+        return pa.StructArray.from_arrays([without_validity(f) for f in array.flatten()], fields=list(array.type))
     if array.null_count or array.buffers()[0] is None:
         return array
     return pa.Array.from_buffers(array.type, len(array), [None, *array.buffers()[1:]], offset=array.offset)

@@ -23,7 +23,7 @@ from ..model import Document, Entity
 from ..parquet import without_validity
 from ..problems import Problem
 from ..scheme import Scheme
-from .spans import row_id
+from .spans import mention_structs, row_id
 
 NO_RELATION = "no_relation"
 DEFAULT_MAX_DISTANCE = 200
@@ -78,7 +78,6 @@ class RelationsView:
     def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
         """The rows of `docs`, in order: the columns of a task and of a mention are taken once per pair."""
         schema = self._schema
-        entity_ids = {label: i for i, label in enumerate(self.scheme.entity_labels)}
         label_ids = {label: i for i, label in enumerate(self.labels)}
         ids, owners, heads, tails, labels = [], [], [], [], []
         entities: list[Entity] = []
@@ -93,24 +92,18 @@ class RelationsView:
                 tails.append(position[id(tail)])
                 labels.append(label_ids[label])
         owners = pa.array(owners, pa.int64())
-        mentions = pa.StructArray.from_arrays([
-            pa.array([e.id for e in entities], pa.string()),
-            pa.array([e.start for e in entities], pa.int32()),
-            pa.array([e.end for e in entities], pa.int32()),
-            pa.array([e.text for e in entities], pa.string()),
-            pa.array([entity_ids[e.label] for e in entities], pa.int64()),
-        ], fields=list(schema.field("head").type))
+        structs = mention_structs(entities, self.scheme.entity_labels, schema.field("head").type)
         columns = [
             pa.array(ids, pa.string()),
             pa.array([doc.document_id for doc in docs], pa.string()).take(owners),
             pa.array([doc.paragraph for doc in docs], pa.int32()).take(owners),
             pa.array([doc.task_id for doc in docs], pa.int64()).take(owners),
             pa.array([doc.text for doc in docs], pa.string()).take(owners),
-            mentions.take(pa.array(heads, pa.int64())),
-            mentions.take(pa.array(tails, pa.int64())),
+            structs.take(pa.array(heads, pa.int64())),
+            structs.take(pa.array(tails, pa.int64())),
             pa.array(labels, pa.int64()),
         ]
-        return pa.Table.from_arrays([_plain(column) for column in columns], schema=schema)
+        return pa.Table.from_arrays([without_validity(column) for column in columns], schema=schema)
 
     @functools.cached_property
     def _schema(self) -> pa.Schema:
@@ -151,11 +144,3 @@ def gap(a: Entity, b: Entity) -> int:
 def mention(entity: Entity) -> dict:
     return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label}
 
-
-def _plain(column: pa.Array) -> pa.Array:
-    """`column` with no all-valid bitmaps, in its struct fields too (what num_bytes counts must not depend
-    on how the column was made)."""
-    if isinstance(column, pa.StructArray):
-        fields = [_plain(field) for field in column.flatten()]
-        return pa.StructArray.from_arrays(fields, fields=list(column.type))
-    return without_validity(column)

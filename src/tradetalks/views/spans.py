@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
-from ..model import Document
+from ..model import Document, Entity
 from ..problems import Problem
 from ..scheme import Scheme
 
@@ -53,7 +53,6 @@ class SpansView:
         """The rows of `docs`, in order."""
         schema = self._schema
         golds = [doc.gold for doc in docs]
-        entity_ids = {label: i for i, label in enumerate(self.scheme.entity_labels)}
         relation_ids = {label: i for i, label in enumerate(self.scheme.relation_labels)}
         entities = [e for gold in golds for e in gold.entities]
         relations = [r for gold in golds for r in gold.relations]
@@ -63,26 +62,33 @@ class SpansView:
             pa.array([doc.paragraph for doc in docs], pa.int32()),
             pa.array([doc.task_id for doc in docs], pa.int64()),
             pa.array([doc.text for doc in docs], pa.string()),
-            _lists([len(gold.entities) for gold in golds], schema.field("entities").type, [
-                pa.array([e.id for e in entities], pa.string()),
-                pa.array([e.start for e in entities], pa.int32()),
-                pa.array([e.end for e in entities], pa.int32()),
-                pa.array([e.text for e in entities], pa.string()),
-                pa.array([entity_ids[e.label] for e in entities], pa.int64()),
-            ]),
-            _lists([len(gold.relations) for gold in golds], schema.field("relations").type, [
+            _lists([len(gold.entities) for gold in golds], mention_structs(
+                entities, self.scheme.entity_labels, schema.field("entities").type.value_type)),
+            _lists([len(gold.relations) for gold in golds], pa.StructArray.from_arrays([
                 pa.array([r.head for r in relations], pa.string()),
                 pa.array([r.tail for r in relations], pa.string()),
                 pa.array([relation_ids[r.label] for r in relations], pa.int64()),
-            ]),
+            ], fields=list(schema.field("relations").type.value_type))),
         ]
         return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _lists(counts: list[int], type: pa.ListType, fields: list[pa.Array]) -> pa.Array:
-    """A list of structs per row, `counts[i]` of them in row i, from the structs' fields one after the other."""
+def mention_structs(entities: list[Entity], labels: list[str], type: pa.StructType) -> pa.StructArray:
+    """The entities as one struct array of `type` (id, start, end, text, label id), in order."""
+    ids = {label: i for i, label in enumerate(labels)}
+    return pa.StructArray.from_arrays([
+        pa.array([e.id for e in entities], pa.string()),
+        pa.array([e.start for e in entities], pa.int32()),
+        pa.array([e.end for e in entities], pa.int32()),
+        pa.array([e.text for e in entities], pa.string()),
+        pa.array([ids[e.label] for e in entities], pa.int64()),
+    ], fields=list(type))
+
+
+def _lists(counts: list[int], structs: pa.StructArray) -> pa.Array:
+    """A list of structs per row, `counts[i]` of them in row i, from the structs one after the other."""
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int32))
-    return pa.ListArray.from_arrays(offsets, pa.StructArray.from_arrays(fields, fields=list(type.value_type)))
+    return pa.ListArray.from_arrays(offsets, structs)
 
 
 def row_id(doc: Document) -> str:
