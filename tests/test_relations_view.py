@@ -113,7 +113,8 @@ def test_the_table_of_many_tasks_is_their_rows_encoded_one_by_one(scheme, export
     assert report.valid
     view = RelationsView(scheme)
     rows = [row for doc in docs for row in view.rows(doc, [])]
-    table = view.table(docs, [[] for _ in docs])
+    table, counts = view.table(docs, [[] for _ in docs])
     assert table.num_rows == len(rows) > 10
+    assert counts.tolist() == [len(view.rows(doc, [])) for doc in docs]
     assert table.equals(RowEncoder(view.features()).table(rows))
     assert table.nbytes == RowEncoder(view.features()).table(rows).nbytes

@@ -24,6 +24,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+import numpy as np
+
 from .agreement import Agreement
 from .model import Document
 from .problems import Problem, Report, Severity, problem
@@ -105,16 +107,27 @@ class _Checker:
         return Chunk(file, outcomes, self._tables(placed, stats), stats, agreement)
 
     def _tables(self, built: list[tuple[Document, str, list[Problem]]], stats: Statistics) -> dict:
-        """(view, split) -> the rows of the tasks in `built`, each view's rows in task order."""
+        """(view, split) -> the rows of the tasks in `built`, each view's rows in task order.
+
+        Each view makes the rows of all the tasks at once (what a call costs beside its rows is worth
+        more than a split's rows), split by split, and its table is cut at the splits' edges."""
+        splits = sorted({split for _, split, _ in built})
+        groups = {split: [(doc, found) for doc, of, found in built if of == split] for split in splits}
+        docs = [doc for split in splits for doc, _ in groups[split]]
+        problems = [found for split in splits for _, found in groups[split]]
+        for split in splits:
+            stats.add_documents(split, [doc for doc, _ in groups[split]])
         tables = {}
-        for split in sorted({split for _, split, _ in built}):
-            docs = [doc for doc, of, _ in built if of == split]
-            problems = [found for _, of, found in built if of == split]
-            stats.add_documents(split, docs)
-            for view in self.job.views:
-                table = view.table(docs, problems)
-                tables[(view.name, split)] = table
-                stats.add_table(split, view, table)
+        if not docs:
+            return tables
+        doc_edges = np.cumsum([0] + [len(groups[split]) for split in splits])
+        for view in self.job.views:
+            table, counts = view.table(docs, problems)
+            row_edges = np.concatenate([[0], np.cumsum(counts)])[doc_edges].tolist()
+            for split, start, end in zip(splits, row_edges, row_edges[1:]):
+                part = table.slice(start, end - start)
+                tables[(view.name, split)] = part
+                stats.add_table(split, view, part)
         return tables
 
 

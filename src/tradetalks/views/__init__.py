@@ -1,7 +1,7 @@
 """Dataset configs: each view turns a Document into rows with one `Features` object as its truth.
 
 A view has a `name`, `features()` and `table(docs, problems)`: the Arrow rows of a chunk of
-tasks, in order, made a column at a time. The build writes every view as one config; the first
+tasks, in order, made a column at a time, and how many of them each task has. The build writes every view as one config; the first
 is the default.
 """
 

@@ -46,8 +46,8 @@ class NerView:
     def _schema(self) -> pa.Schema:
         return self.features().arrow_schema
 
-    def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
-        """The rows of `docs`, in order."""
+    def table(self, docs: list[Document], problems: list[list[Problem]]) -> tuple[pa.Table, np.ndarray]:
+        """The rows of `docs`, in order, and how many each doc has (its sentences)."""
         texts = [doc.text for doc in docs]
         tokens = analyse(texts, [doc.gold.entities for doc in docs], self.scheme.entity_labels)
         for index, entity in tokens.split_entities:
@@ -87,7 +87,8 @@ class NerView:
             "token_ends": pa.ListArray.from_arrays(offsets, pa.array(ends.astype(np.int32))),
         }
         schema = self._schema
-        return pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
+        table = pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
+        return table, np.bincount(doc_of_sentence, minlength=len(docs))
 
 
 def substrings(text: str, starts: np.ndarray, ends: np.ndarray) -> pa.Array:

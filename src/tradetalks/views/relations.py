@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from typing import Iterator
 
+import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, Value
 
@@ -75,8 +76,9 @@ class RelationsView:
             "label": label,
         } for pair_id, head, tail, label in self.pairs(doc)]
 
-    def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
-        """The rows of `docs`, in order: the columns of a task and of a mention are taken once per pair."""
+    def table(self, docs: list[Document], problems: list[list[Problem]]) -> tuple[pa.Table, np.ndarray]:
+        """The rows of `docs`, in order, and how many each doc has: the columns of a task and of a mention
+        are taken once per pair."""
         schema = self._schema
         label_ids = {label: i for i, label in enumerate(self.labels)}
         ids, owners, heads, tails, labels = [], [], [], [], []
@@ -91,6 +93,7 @@ class RelationsView:
                 heads.append(position[id(head)])
                 tails.append(position[id(tail)])
                 labels.append(label_ids[label])
+        counts = np.bincount(np.array(owners, np.int64), minlength=len(docs))
         owners = pa.array(owners, pa.int64())
         structs = mention_structs(entities, self.scheme.entity_labels, schema.field("head").type)
         columns = [
@@ -103,7 +106,7 @@ class RelationsView:
             structs.take(pa.array(tails, pa.int64())),
             pa.array(labels, pa.int64()),
         ]
-        return pa.Table.from_arrays([without_validity(column) for column in columns], schema=schema)
+        return pa.Table.from_arrays([without_validity(column) for column in columns], schema=schema), counts
 
     @functools.cached_property
     def _schema(self) -> pa.Schema:

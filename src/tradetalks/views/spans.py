@@ -49,8 +49,8 @@ class SpansView:
     def _schema(self) -> pa.Schema:
         return self.features().arrow_schema
 
-    def table(self, docs: list[Document], problems: list[list[Problem]]) -> pa.Table:
-        """The rows of `docs`, in order."""
+    def table(self, docs: list[Document], problems: list[list[Problem]]) -> tuple[pa.Table, np.ndarray]:
+        """The rows of `docs`, in order, and how many each doc has (one)."""
         schema = self._schema
         golds = [doc.gold for doc in docs]
         relation_ids = {label: i for i, label in enumerate(self.scheme.relation_labels)}
@@ -70,7 +70,7 @@ class SpansView:
                 pa.array([relation_ids[r.label] for r in relations], pa.int64()),
             ], fields=list(schema.field("relations").type.value_type))),
         ]
-        return pa.Table.from_arrays(columns, schema=schema)
+        return pa.Table.from_arrays(columns, schema=schema), np.ones(len(docs), np.int64)
 
 
 def mention_structs(entities: list[Entity], labels: list[str], type: pa.StructType) -> pa.StructArray:
