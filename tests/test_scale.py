@@ -77,9 +77,9 @@ def dataset_info(meta: dict) -> dict[str, dict]:
     return {entry["config_name"]: entry for entry in (entries if isinstance(entries, list) else [entries])}
 
 
-def small_writer(folder: Path, split: str, features, **ignored) -> ShardedWriter:
+def small_writer(folder: Path, split: str, features, distinct=(), **ignored) -> ShardedWriter:
     batch_rows, shard_rows = SMALL[folder.name]
-    return ShardedWriter(folder, split, features, batch_rows=batch_rows, shard_rows=shard_rows)
+    return ShardedWriter(folder, split, features, distinct, batch_rows=batch_rows, shard_rows=shard_rows)
 
 
 @contextlib.contextmanager
@@ -453,6 +453,25 @@ def test_validate_refuses_num_proc_zero(export):
     assert code == 2
     assert "tradetalks validate: --num-proc must be at least 1" in err and "Traceback" not in err
     assert stdout == ""
+
+
+def test_shards_keep_dictionaries_for_repeated_values_and_statistics_for_plain_columns(tmp_path, scheme):
+    view = next(v for v in all_views(scheme) if v.name == "spans")
+    writer = ShardedWriter(tmp_path, "train", view.features(), distinct=view.distinct)
+    for i in range(30):
+        writer.write({"id": f"d-p{i:03d}", "document_id": "d", "paragraph": i, "task_id": i, "text": f"Geneva {i}",
+                      "entities": [{"id": "e1", "start": 0, "end": 6, "text": "Geneva", "label": "GPE"}],
+                      "relations": []})
+    [path] = writer.close()
+    group = pq.ParquetFile(path).metadata.row_group(0)
+    columns = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+    dictionary = {path for path, column in columns.items() if "RLE_DICTIONARY" in column.encodings}
+    assert {"id", "text"} & dictionary == set()
+    assert {"document_id", "entities.list.element.text", "entities.list.element.label"} <= dictionary
+    assert {path for path, column in columns.items() if column.is_stats_set} == {
+        "id", "document_id", "paragraph", "task_id", "text"}
+    assert columns["task_id"].statistics.max == 29
+    assert pq.read_table(path).column("text").to_pylist()[29] == "Geneva 29"
 
 
 def test_a_shard_never_holds_more_rows_than_its_size(tmp_path, scheme):

@@ -53,7 +53,8 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     staging, claim = _staging_folder(output)
     try:
         writers = {
-            (view.name, split): ShardedWriter(staging / "data" / view.name, split, view.features())
+            (view.name, split): ShardedWriter(staging / "data" / view.name, split, view.features(),
+                                        distinct=view.distinct)
             for view in views for split in SPLITS
         }
         stats = Statistics()

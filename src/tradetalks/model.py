@@ -14,6 +14,11 @@ class Entity(NamedTuple):
     text: str
 
 
+def entity_fields(entities: list[Entity]) -> tuple[tuple, tuple, tuple, tuple, tuple]:
+    """The ids, starts, ends, labels and texts of `entities`, each a tuple in their order."""
+    return tuple(zip(*entities)) if entities else ((), (), (), (), ())
+
+
 class Relation(NamedTuple):
     head: str  # entity ids; symmetric relations are stored with the earlier span as head
     tail: str

@@ -97,19 +97,26 @@ def _has_label(feature) -> bool:
 
 class ShardedWriter:
     """Writes `{split}-{i:05d}-of-{n:05d}.parquet` under `folder`; the features ride in the schema metadata.
+    The `distinct` columns (Parquet paths), whose values seldom repeat, are written without a dictionary.
 
     Rows come one at a time (`write`) or as Arrow tables of many rows (`write_table`); either
     way every row group holds exactly `batch_rows` rows (the last one fewer), so the files are
     the same whatever sizes the tables came in.
     """
 
-    def __init__(self, folder: Path, split: str, features: Features,
+    def __init__(self, folder: Path, split: str, features: Features, distinct: tuple[str, ...] = (),
                  batch_rows: int = BATCH_ROWS, shard_rows: int = SHARD_ROWS):
         self.folder = folder
         self.split = split
         self.features = features
         self.encoder = RowEncoder(features)
         self.schema = self.encoder.schema
+        # A dictionary only pays for values that repeat, and min/max statistics only help a reader skip
+        # row groups by a column of plain values (not a list's): each would otherwise cost encoding time.
+        self._options = {
+            "use_dictionary": [path for path in _column_paths(self.schema) if path not in distinct],
+            "write_statistics": [field.name for field in self.schema if not pa.types.is_nested(field.type)],
+        }
         self.batch_rows = batch_rows
         self.shard_rows = shard_rows
         self.num_examples = 0
@@ -164,7 +171,7 @@ class ShardedWriter:
             self._writer.close()
         path = self.folder / f".{self.split}-{len(self._shards):05d}.parquet"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(path, self.schema, compression="snappy")
+        self._writer = pq.ParquetWriter(path, self.schema, compression="snappy", **self._options)
         self._shards.append(path)
         self._rows_in_shard = 0
 
@@ -181,3 +188,16 @@ class ShardedWriter:
             path.rename(target)
             final.append(target)
         return final
+
+
+def _column_paths(schema: pa.Schema) -> list[str]:
+    """The Parquet path of each leaf column ("tokens.list.element", "entities.list.element.start")."""
+    def leaves(type: pa.DataType, path: str):
+        if pa.types.is_list(type) or pa.types.is_large_list(type) or pa.types.is_fixed_size_list(type):
+            yield from leaves(type.value_type, f"{path}.list.element")
+        elif pa.types.is_struct(type):
+            for field in type:
+                yield from leaves(field.type, f"{path}.{field.name}")
+        else:
+            yield path
+    return [path for field in schema for path in leaves(field.type, field.name)]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import Document
+from .model import Document, entity_fields
 
 
 @dataclass
@@ -33,9 +34,9 @@ class Statistics:
         s.documents.update(doc.document_id for doc in docs)
         s.tasks += len(docs)
         s.characters += sum(len(doc.text) for doc in docs)
-        entities = [entity for doc in docs for entity in doc.gold.entities]
-        s.entities.update([entity.label for entity in entities])
-        s.span_lengths.update([entity.end - entity.start for entity in entities])
+        _, starts, ends, labels, _ = entity_fields([entity for doc in docs for entity in doc.gold.entities])
+        s.entities.update(labels)
+        s.span_lengths.update(map(operator.sub, ends, starts))
         s.relations.update([relation.label for doc in docs for relation in doc.gold.relations])
 
     def add_table(self, split: str, view, table: pa.Table) -> None:

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from .chunk_tokens import ChunkTokenizer
-from .model import Entity
+from .model import Entity, entity_fields
 
 EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
 ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, ORTH]
@@ -112,11 +112,11 @@ class _Edges:
 
     def __init__(self, bases: np.ndarray, entities: list[list[Entity]], labels: list[str]):
         index = {label: i for i, label in enumerate(labels)}
-        flat = [entity for found in entities for entity in found]
+        _, starts, ends, names, _ = entity_fields([entity for found in entities for entity in found])
         self.owners = np.repeat(np.arange(len(entities)), [len(found) for found in entities])
-        self.starts = np.fromiter([e.start for e in flat], np.int64, len(flat)) + bases[self.owners]
-        self.ends = np.fromiter([e.end for e in flat], np.int64, len(flat)) + bases[self.owners]
-        self.labels = np.fromiter([index[e.label] for e in flat], np.int64, len(flat))
+        self.starts = np.array(starts, np.int64) + bases[self.owners]
+        self.ends = np.array(ends, np.int64) + bases[self.owners]
+        self.labels = np.array(list(map(index.__getitem__, names)), np.int64)
 
 
 def _texts_with_cut_tokens(columns: np.ndarray, text_starts: np.ndarray, bases: np.ndarray, edges: _Edges) -> list[int]:

@@ -23,6 +23,7 @@ from .spans import row_id
 
 class NerView:
     name = "ner"
+    distinct = ("id",)  # columns whose values seldom repeat (see ShardedWriter)
     description = ("One row per sentence: spaCy tokens, BIO ner_tags, and each token's character offsets "
                    "into the task text.")
 

@@ -32,6 +32,7 @@ DEFAULT_MAX_DISTANCE = 200
 
 class RelationsView:
     name = "relations"
+    distinct = ("id",)  # columns whose values seldom repeat (see ShardedWriter)
 
     def __init__(self, scheme: Scheme, max_distance: int = DEFAULT_MAX_DISTANCE):
         self.scheme = scheme

@@ -12,13 +12,14 @@ import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
-from ..model import Document, Entity
+from ..model import Document, Entity, entity_fields
 from ..problems import Problem
 from ..scheme import Scheme
 
 
 class SpansView:
     name = "spans"
+    distinct = ("id", "text")  # columns whose values seldom repeat (see ShardedWriter)
     description = "One row per task (a paragraph): text, entity spans with character offsets, relations."
 
     def __init__(self, scheme: Scheme):
@@ -56,6 +57,7 @@ class SpansView:
         relation_ids = {label: i for i, label in enumerate(self.scheme.relation_labels)}
         entities = [e for gold in golds for e in gold.entities]
         relations = [r for gold in golds for r in gold.relations]
+        heads, tails, relation_labels = zip(*relations) if relations else ((), (), ())
         columns = [
             pa.array([row_id(doc) for doc in docs], pa.string()),
             pa.array([doc.document_id for doc in docs], pa.string()),
@@ -65,9 +67,9 @@ class SpansView:
             _lists([len(gold.entities) for gold in golds], mention_structs(
                 entities, self.scheme.entity_labels, schema.field("entities").type.value_type)),
             _lists([len(gold.relations) for gold in golds], pa.StructArray.from_arrays([
-                pa.array([r.head for r in relations], pa.string()),
-                pa.array([r.tail for r in relations], pa.string()),
-                pa.array([relation_ids[r.label] for r in relations], pa.int64()),
+                pa.array(heads, pa.string()),
+                pa.array(tails, pa.string()),
+                pa.array(list(map(relation_ids.__getitem__, relation_labels)), pa.int64()),
             ], fields=list(schema.field("relations").type.value_type))),
         ]
         return pa.Table.from_arrays(columns, schema=schema), np.ones(len(docs), np.int64)
@@ -75,13 +77,14 @@ class SpansView:
 
 def mention_structs(entities: list[Entity], labels: list[str], type: pa.StructType) -> pa.StructArray:
     """The entities as one struct array of `type` (id, start, end, text, label id), in order."""
-    ids = {label: i for i, label in enumerate(labels)}
+    ids, starts, ends, names, texts = entity_fields(entities)
+    label_ids = {label: i for i, label in enumerate(labels)}
     return pa.StructArray.from_arrays([
-        pa.array([e.id for e in entities], pa.string()),
-        pa.array([e.start for e in entities], pa.int32()),
-        pa.array([e.end for e in entities], pa.int32()),
-        pa.array([e.text for e in entities], pa.string()),
-        pa.array([ids[e.label] for e in entities], pa.int64()),
+        pa.array(ids, pa.string()),
+        pa.array(starts, pa.int32()),
+        pa.array(ends, pa.int32()),
+        pa.array(texts, pa.string()),
+        pa.array(list(map(label_ids.__getitem__, names)), pa.int64()),
     ], fields=list(type))
 
 
