@@ -184,11 +184,11 @@ def array_texts(handle) -> Iterator[bytes | str]:
         if eof:
             tasks, used = _checked(b"[" + buffer), None
         else:
-            boundaries = list(cut.finditer(buffer, max(0, len(buffer) - BLOCK // 4))) or list(cut.finditer(buffer))
+            boundaries = _last_boundaries(cut, buffer)
             if not boundaries and want < LARGEST_TASK:
                 want *= 2  # no task starts in the block: a task larger than a block
                 continue
-            tasks, used = _before_boundary(buffer, boundaries[-2:])
+            tasks, used = _before_boundary(buffer, boundaries)
         if tasks is None:
             handle.seek(pos)
             yield from (text for _, text in array_items(handle, continued=True))
@@ -223,6 +223,16 @@ def _task_boundary(buffer: bytes) -> re.Pattern | None:
     if len(keys) == 2 and not isinstance(next(iter(first.values())), (dict, list)):
         pattern += rb'\s*(?:"[^"\\]*(?:\\.[^"\\]*)*"|[-+.\w]+)\s*,\s*' + keys[1] + rb"\s*:"
     return re.compile(pattern + rb")")
+
+
+def _last_boundaries(cut: re.Pattern, buffer: bytes) -> list[re.Match]:
+    """The last two places in `buffer` where a task seems to start (fewer if there are not two), looked
+    for in a growing window at the end of the buffer: tasks are far shorter than a block."""
+    for window in (BLOCK // 32, BLOCK // 4):
+        found = list(cut.finditer(buffer, max(0, len(buffer) - window)))
+        if len(found) >= 2:
+            return found[-2:]
+    return list(cut.finditer(buffer))[-2:]
 
 
 def _before_boundary(buffer: bytes, boundaries: list[re.Match]) -> tuple[list[bytes] | None, int | None]:
