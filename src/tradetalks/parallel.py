@@ -157,9 +157,9 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
     its problems are in the report (`report.valid` then says whether its rows may be kept)."""
     corpus = CorpusChecks()
     if job.views:
-        from .tokens import chunk_tokenizer, english
+        from .tokens import chunk_tokenizer
 
-        english(), chunk_tokenizer()  # made once, before any worker process is forked with them
+        chunk_tokenizer()  # made once, before any worker process is forked with it
     if num_proc <= 1:
         checker = _Checker(job)
         pending = ((checker.check(file, items) if items else None, reader)

@@ -21,6 +21,8 @@ from functools import lru_cache
 import numpy as np
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SPACY
+from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -184,8 +186,7 @@ def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, is_text_start: np.n
 
 @lru_cache(maxsize=1)
 def _punct_hashes() -> np.ndarray:
-    strings = english().vocab.strings
-    return np.array(sorted(strings.add(char) for char in english().get_pipe("sentencizer").punct_chars), np.uint64)
+    return np.array(sorted(get_string_id(char) for char in Sentencizer.default_punct_chars), np.uint64)
 
 
 def _tags(token_starts: np.ndarray, edges: _Edges) -> tuple[np.ndarray, np.ndarray]:
