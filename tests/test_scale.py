@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import datasets.config
@@ -214,7 +215,8 @@ def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, s
 
 
 def _checked_with_workers(path: Path, monkeypatch, rows: Path, job: Job | None = None) -> list:
-    """The chunks of `path` checked by two workers, which hand their rows over in a folder made in `rows`."""
+    """The chunks of `path` checked by the main process and a worker, which hands its rows over in a folder
+    made in `rows`."""
     monkeypatch.setattr(tradetalks.parallel, "_shared_memory", lambda: str(rows))
     job = job or Job(load_scheme(), load_export_schema())
     try:
@@ -223,33 +225,49 @@ def _checked_with_workers(path: Path, monkeypatch, rows: Path, job: Job | None =
         assert not list(rows.iterdir()), "the workers' rows folder was left behind"
 
 
-def test_rows_come_back_from_worker_processes_through_a_folder_that_is_removed(monkeypatch, tmp_path, export):
+def test_chunks_are_checked_by_the_worker_and_by_the_main_process_while_it_is_busy(monkeypatch, tmp_path, export):
+    """The worker's rows come back through the folder; the main process checks chunks itself while the
+    worker has its fill, and every chunk is what the main process alone makes of it."""
     path, splits = export
     scheme = load_scheme()
     job = Job(scheme, load_export_schema(), [v for v in all_views(scheme) if v.name in ("spans", "ner")],
               SplitAssignment.load(splits).index())
+    main_process, in_main = os.getpid(), set()
+    checked = tradetalks.parallel._Checker.check
+
+    def check(self, file, items):
+        if os.getpid() == main_process:
+            in_main.add(items[0][0] // CHUNK_TASKS)
+        else:
+            time.sleep(0.05)  # a slow worker
+        return checked(self, file, items)
+
+    monkeypatch.setattr(tradetalks.parallel._Checker, "check", check)
     seen = []
     mapped = tradetalks.parallel._mapped
     monkeypatch.setattr(tradetalks.parallel, "_mapped", lambda file: seen.append(file) or mapped(file))
     rows = tmp_path / "rows"
     rows.mkdir()
     chunks = _checked_with_workers(path, monkeypatch, rows, job)
+    monkeypatch.setattr(tradetalks.parallel._Checker, "check", checked)
     in_process = list(check_chunks([path], job, Report(), num_proc=1, chunk_tasks=CHUNK_TASKS))
-    assert len(seen) == sum(len(chunk.tables) for chunk in chunks) > 0
+    assert 0 < len(in_main) < len(chunks)
+    assert len(seen) == sum(len(chunk.tables) for n, chunk in enumerate(chunks) if n not in in_main) > 0
     assert all(Path(file).parent.parent == rows for file in seen)
     assert [sorted(chunk.tables) for chunk in chunks] == [sorted(chunk.tables) for chunk in in_process]
     for chunk, alone in zip(chunks, in_process):
+        assert [outcome.identity for outcome in chunk.outcomes] == [outcome.identity for outcome in alone.outcomes]
         for key, table in chunk.tables.items():
             assert table.equals(alone.tables[key])
 
 
 def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch, tmp_path, export):
     def broken(self, file, items):
-        if items[0][0] >= 2 * CHUNK_TASKS:  # the third chunk, in the first worker's second turn
+        if os.getpid() != main_process and items[0][0] >= 2 * CHUNK_TASKS:  # the worker's third chunk on
             raise ValueError("a bug in the checks")
         return checked(self, file, items)
 
-    checked = tradetalks.parallel._Checker.check
+    main_process, checked = os.getpid(), tradetalks.parallel._Checker.check
     monkeypatch.setattr(tradetalks.parallel._Checker, "check", broken)
     with pytest.raises(ValueError, match="a bug in the checks") as raised:
         _checked_with_workers(export[0], monkeypatch, tmp_path)
@@ -257,7 +275,9 @@ def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch,
 
 
 def test_a_worker_process_that_dies_is_reported_not_waited_for(monkeypatch, tmp_path, export):
-    monkeypatch.setattr(tradetalks.parallel._Checker, "check", lambda self, file, items: os._exit(3))
+    main_process, checked = os.getpid(), tradetalks.parallel._Checker.check
+    monkeypatch.setattr(tradetalks.parallel._Checker, "check", lambda self, file, items: (
+        checked(self, file, items) if os.getpid() == main_process else os._exit(3)))
     with pytest.raises(RuntimeError, match=r"worker process \d+ stopped \(exit code 3\)"):
         _checked_with_workers(export[0], monkeypatch, tmp_path)
 

@@ -45,8 +45,8 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
 
     `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json).
-    With `num_proc` > 1, tasks are checked and their rows made in that many worker processes;
-    the dataset is the same, byte for byte. `configs` names the configs to build (default: all).
+    With `num_proc` > 1, tasks are checked and their rows made in that many processes (num_proc - 1
+    workers and this one); the dataset is the same, byte for byte. `configs` names the configs to build (default: all).
     """
     report = Report()
     views = [view for view in all_views(scheme) if configs is None or view.name in configs]

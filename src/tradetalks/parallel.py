@@ -1,12 +1,14 @@
-"""Checking tasks and making their rows in chunks, in worker processes when asked, always in file order.
+"""Checking tasks and making their rows in chunks, in worker processes too when asked, always in file order.
 
 The main process reads each export (the reader hands over every task's JSON text) and
 cuts it into chunks of consecutive tasks. A chunk is checked on its own: structure,
 meaning and gold annotation of every task, then its split, the views' rows (encoded as
 Arrow tables), statistics and agreement. Only the checks across tasks (CorpusChecks)
 need every task before, so they run in the main process as the chunks come back, in the
-order they were read. With num_proc=1 the same chunks are checked in the main process, so
-the report and the dataset are the same, byte for byte, whatever the number of processes.
+order they were read. With num_proc=N, N - 1 worker processes check chunks, and the main
+process too while they are busy; with num_proc=1 it checks all of them. A chunk's outcome
+does not depend on where it was checked, so the report and the dataset are the same, byte
+for byte, whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 CHUNK_TASKS = 400  # tasks checked together: about 1.3 MB of JSON, and a few thousand rows
-AHEAD = 2  # chunks in flight per worker process: enough to keep them busy, and memory bounded
+AHEAD = 4  # chunks in flight per worker process: enough to keep it busy while the main process checks one, and memory bounded
 
 
 @dataclass
@@ -153,27 +155,30 @@ def _tuned_collector():
 
 def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int = 1,
                  progress=None, chunk_tasks: int = CHUNK_TASKS) -> Iterator[Chunk]:
-    """Check every task of every file, adding each problem to `report` in file order; yield each chunk once
-    its problems are in the report (`report.valid` then says whether its rows may be kept)."""
+    """Check every task of every file with `num_proc` processes in all (the main one and num_proc - 1
+    workers), adding each problem to `report` in file order; yield each chunk once its problems are in
+    the report (`report.valid` then says whether its rows may be kept)."""
     corpus = CorpusChecks()
     if job.views:
         from .tokens import chunk_tokenizer
 
         chunk_tokenizer()  # made once, before any worker process is forked with it
+    checker = _Checker(job)
     if num_proc <= 1:
-        checker = _Checker(job)
         pending = ((checker.check(file, items) if items else None, reader)
                    for file, items, reader in _chunks(files, report, chunk_tasks))
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
-    with _tuned_collector(), _Workers(num_proc, job) as workers:  # frozen first: the workers share its pages
-        yield from _in_order(workers.checked(_chunks(files, report, chunk_tasks)), corpus, report, progress)
+    with _tuned_collector(), _Workers(num_proc - 1, job) as workers:  # frozen first: the workers share its pages
+        yield from _in_order(workers.checked(_chunks(files, report, chunk_tasks), checker), corpus, report, progress)
 
 
 class _Workers:
-    """Worker processes that check chunks in turn: the n-th chunk goes to worker n % count, so each
-    worker's outcomes, read in the order the chunks were sent, come back in file order.
+    """Worker processes that check chunks beside the main process. A chunk goes to the worker with the
+    fewest in flight, unless each has `ahead` already: then the main process checks it itself, so that
+    it works while they do rather than waiting for them. Each worker's outcomes come back in the order
+    its chunks were sent, and the main process yields every chunk in file order.
 
     Chunks go out through a Queue (its feeder thread sends them, so the main process never waits for a
     busy worker to read) and outcomes come back through a pipe per worker, read by the main thread:
@@ -212,25 +217,36 @@ class _Workers:
             inbox.cancel_join_thread()  # a worker that was stopped reads no more
         shutil.rmtree(self._folder, ignore_errors=True)
 
-    def checked(self, chunks, ahead: int = AHEAD):
-        """(Chunk or None, reader) for each of `chunks`, in order, with at most `ahead` chunks per worker
-        sent before the one awaited."""
-        waiting: deque = deque()
-        turn = 0
+    def checked(self, chunks, checker: _Checker, ahead: int = AHEAD):
+        """(Chunk or None, reader) for each of `chunks`, in order; at most `ahead` chunks in flight per
+        worker, and as many again checked here while the oldest is awaited."""
+        waiting: deque = deque()  # (worker or None, chunk or None, reader) in file order
+        in_flight = [0] * len(self._processes)
+        limit = ahead * (len(self._processes) + 1)
         for file, items, reader in chunks:
-            worker = None
-            if items:
-                worker, turn = turn, (turn + 1) % len(self._processes)
-                self._inboxes[worker].put((file, items))
-            waiting.append((worker, reader))
-            while len(waiting) > ahead * len(self._processes):
-                yield self._outcome(*waiting.popleft())
+            if not items:
+                waiting.append((None, None, reader))
+            else:
+                worker = min(range(len(in_flight)), key=in_flight.__getitem__)
+                if in_flight[worker] < ahead:
+                    self._inboxes[worker].put((file, items))
+                    in_flight[worker] += 1
+                    waiting.append((worker, None, reader))
+                else:
+                    waiting.append((None, checker.check(file, items), reader))
+            while waiting and (waiting[0][0] is None or len(waiting) > limit or self._outboxes[waiting[0][0]].poll()):
+                yield self._next(waiting, in_flight)
         while waiting:
-            yield self._outcome(*waiting.popleft())
+            yield self._next(waiting, in_flight)
 
-    def _outcome(self, worker: int | None, reader):
-        if worker is None:
-            return None, reader
+    def _next(self, waiting: deque, in_flight: list[int]):
+        worker, chunk, reader = waiting.popleft()
+        if worker is not None:
+            chunk = self._outcome(worker)
+            in_flight[worker] -= 1
+        return chunk, reader
+
+    def _outcome(self, worker: int) -> Chunk:
         outbox, process = self._outboxes[worker], self._processes[worker]
         wait([outbox, process.sentinel])  # the pipe may stay open in workers forked later
         try:
@@ -243,7 +259,7 @@ class _Workers:
         if isinstance(result, BaseException):
             raise result
         result.tables = {key: _mapped(path) for key, path in result.tables.items()}
-        return result, reader
+        return result
 
 
 def _serve(job: Job, inbox, outbox, folder: str) -> None:

@@ -21,7 +21,7 @@ def register(sub) -> None:
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="report format")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     parser.add_argument("--num-proc", type=int, default=1, metavar="N",
-                        help="worker processes that check tasks (default 1); the same report for any N")
+                        help="processes that check tasks, the main one included (default 1); the same report for any N")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_safely(run))
 
