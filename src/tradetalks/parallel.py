@@ -159,11 +159,7 @@ def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int 
     workers), adding each problem to `report` in file order; yield each chunk once its problems are in
     the report (`report.valid` then says whether its rows may be kept)."""
     corpus = CorpusChecks()
-    if job.views:
-        from .tokens import chunk_tokenizer
-
-        chunk_tokenizer()  # made once, before any worker process is forked with it
-    checker = _Checker(job)
+    checker = _Checker(job)  # each process makes its tokenizer when it first needs it: in parallel
     if num_proc <= 1:
         pending = ((checker.check(file, items) if items else None, reader)
                    for file, items, reader in _chunks(files, report, chunk_tasks))
