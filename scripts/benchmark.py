@@ -13,7 +13,9 @@ splits frozen, then every stage runs in its own process, one after the other:
 Each stage's time is its wall clock; its memory is the peak resident set of its largest
 process (getrusage RUSAGE_CHILDREN, read in a process that only runs the stage) and the
 peak of the proportional set size (PSS, shared pages split between the processes that
-share them) summed over the stage's processes, sampled from /proc every 50 ms.
+share them) summed over the stage's processes, sampled from /proc every 50 ms. Every stage
+runs --repeat times, in rounds of all the stages; a stage's time is its shortest, its
+memory the highest peaks, so that a slower spell of a shared machine does not decide a ratio.
 
     python scripts/benchmark.py --tasks 10000 100000 --num-proc 2
 """
@@ -166,8 +168,8 @@ def prepare(tasks: int, work: Path) -> tuple[Path, Path]:
     return export, splits.path
 
 
-def run(sizes: list[int], num_proc: int, work_root: Path) -> None:
-    print(f"machine: {machine()}")
+def run(sizes: list[int], num_proc: int, work_root: Path, repeat: int = 1) -> None:
+    print(f"machine: {machine()}; each time the shortest of {repeat} round(s), each memory peak the highest")
     runs = {}
     for tasks in sizes:
         work = work_root / str(tasks)
@@ -175,10 +177,12 @@ def run(sizes: list[int], num_proc: int, work_root: Path) -> None:
         work.mkdir(parents=True)
         export, splits = prepare(tasks, work)
         size_mb = export.stat().st_size / 1e6
-        results = {}
-        for name, command in stage_commands(export, work, splits, num_proc).items():
-            results[name] = measure(command)
-            print(f"  {tasks} tasks: {name}: {results[name]['wall']:.1f} s", file=sys.stderr, flush=True)
+        results: dict[str, dict] = {}
+        for turn in range(repeat):  # stage after stage, round after round: a slower spell hits every stage
+            for name, command in stage_commands(export, work, splits, num_proc).items():
+                found = measure(command)
+                print(f"  {tasks} tasks, round {turn + 1}: {name}: {found['wall']:.1f} s", file=sys.stderr, flush=True)
+                results[name] = _best(results.get(name), found)
         runs[tasks] = results
         print(f"\n{tasks:,} tasks, {size_mb:,.0f} MB of JSON")
         print("| stage | time (s) | tasks/s | peak RSS, largest process (MB) | peak PSS, all processes (MB) |")
@@ -204,6 +208,14 @@ def run(sizes: list[int], num_proc: int, work_root: Path) -> None:
             for key, what in (("rss_mb", "largest process"), ("pss_mb", "all processes")):
                 _ratio(f"peak memory of {name}, {what}: {large:,} / {small:,} tasks",
                        runs[large][name][key] / runs[small][name][key], 1.5, "at most")
+
+
+def _best(so_far: dict | None, found: dict) -> dict:
+    """The shortest time of the rounds, and the highest memory peaks."""
+    if so_far is None:
+        return found
+    return {"wall": min(so_far["wall"], found["wall"]), "rss_mb": max(so_far["rss_mb"], found["rss_mb"]),
+            "pss_mb": max(so_far["pss_mb"], found["pss_mb"]), "code": found["code"]}
 
 
 def _ratio(what: str, value: float, target: float, bound: str) -> None:
@@ -236,12 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", type=int, nargs="+", default=[10_000, 100_000], help="export sizes to run")
     parser.add_argument("--num-proc", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of every stage; a stage's time is its shortest (default 3)")
     args = parser.parse_args(argv)
     if args.work is not None:
-        run(args.tasks, args.num_proc, args.work)
+        run(args.tasks, args.num_proc, args.work, args.repeat)
         return 0
     with tempfile.TemporaryDirectory(prefix="tradetalks-bench-") as work:
-        run(args.tasks, args.num_proc, Path(work))
+        run(args.tasks, args.num_proc, Path(work), args.repeat)
     return 0
 
 
