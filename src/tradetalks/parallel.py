@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections import deque
+from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -217,30 +217,26 @@ class _Workers:
         """(Chunk or None, reader) for each of `chunks`, in order; at most `ahead` chunks in flight per
         worker, and as many again checked here while the oldest is awaited."""
         waiting: deque = deque()  # (worker or None, chunk or None, reader) in file order
-        in_flight = [0] * len(self._processes)
         limit = ahead * (len(self._processes) + 1)
         for file, items, reader in chunks:
             if not items:
                 waiting.append((None, None, reader))
             else:
-                worker = min(range(len(in_flight)), key=in_flight.__getitem__)
+                in_flight = Counter(worker for worker, _, _ in waiting if worker is not None)
+                worker = min(range(len(self._processes)), key=in_flight.__getitem__)
                 if in_flight[worker] < ahead:
                     self._inboxes[worker].put((file, items))
-                    in_flight[worker] += 1
                     waiting.append((worker, None, reader))
                 else:
                     waiting.append((None, checker.check(file, items), reader))
             while waiting and (waiting[0][0] is None or len(waiting) > limit or self._outboxes[waiting[0][0]].poll()):
-                yield self._next(waiting, in_flight)
+                yield self._next(waiting)
         while waiting:
-            yield self._next(waiting, in_flight)
+            yield self._next(waiting)
 
-    def _next(self, waiting: deque, in_flight: list[int]):
+    def _next(self, waiting: deque):
         worker, chunk, reader = waiting.popleft()
-        if worker is not None:
-            chunk = self._outcome(worker)
-            in_flight[worker] -= 1
-        return chunk, reader
+        return (chunk if worker is None else self._outcome(worker)), reader
 
     def _outcome(self, worker: int) -> Chunk:
         outbox, process = self._outboxes[worker], self._processes[worker]
