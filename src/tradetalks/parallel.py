@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 CHUNK_TASKS = 400  # tasks checked together: about 1.3 MB of JSON, and a few thousand rows
 AHEAD = 4  # chunks in flight per worker process: enough to keep it busy while the main process checks one, and memory bounded
+COLLECTOR_THRESHOLDS = (50_000, 20, 100)  # gc.set_threshold's: while millions of short-lived objects come and go
 
 
 @dataclass
@@ -139,7 +140,7 @@ def _tune_collector() -> tuple:
     thresholds."""
     old = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     return old
 
 
