@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, annotation, relation, span, task
 from tradetalks.build import build
+from tradetalks.model import Batch
 from tradetalks.problems import FatalInputError
 from tradetalks.repair import repair_file
 from tradetalks.scheme import load_scheme
@@ -258,7 +259,7 @@ def test_mutated_exports_give_problems_never_exceptions_nor_wrong_spans(tasks, d
 
 def assert_spans_are_what_they_say(doc) -> None:
     """The rows the build would write for a document that passed: every span is exactly its text."""
-    rows = [row for view in all_views(SCHEME) if view.name == "spans" for row in view.table([doc], [[]])[0].to_pylist()]
+    rows = [row for view in all_views(SCHEME) if view.name == "spans" for row in view.table(Batch([doc]))[0].to_pylist()]
     assert len(rows) == 1
     for row in rows:
         previous_end = 0

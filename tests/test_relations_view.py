@@ -9,6 +9,7 @@ from datasets import load_dataset
 
 from conftest import annotation, relation, simple_task, span, task, write_export
 from tradetalks.build import build
+from tradetalks.model import Batch
 from tradetalks.parquet import RowEncoder
 from tradetalks.splits import SplitAssignment
 from tradetalks.validate import validate
@@ -113,7 +114,7 @@ def test_the_table_of_many_tasks_is_their_rows_encoded_one_by_one(scheme, export
     assert report.valid
     view = RelationsView(scheme)
     rows = [row for doc in docs for row in view.rows(doc, [])]
-    table, counts = view.table(docs, [[] for _ in docs])
+    table, counts = view.table(Batch(docs))
     assert table.num_rows == len(rows) > 10
     assert counts.tolist() == [len(view.rows(doc, [])) for doc in docs]
     assert table.equals(RowEncoder(view.features()).table(rows))

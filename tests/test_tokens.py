@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradetalks.chunk_tokens import ChunkTokenizer
-from tradetalks.model import Entity
+from tradetalks.model import Entity, EntityColumns
 from tradetalks.paths import repo_root
 from tradetalks.tokens import ATTRS, analyse, chunk_tokenizer, english, tokenize
 from tradetalks.views.ner import substrings
@@ -35,7 +35,7 @@ def sentencizer(text: str) -> list[bool]:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(texts, max_size=6))
 def test_texts_analysed_together_match_spacy_text_by_text(texts):
-    tokens = analyse(texts, [[] for _ in texts], LABELS)
+    tokens = analyse(texts, EntityColumns.of([[] for _ in texts]), LABELS)
     for i, text in enumerate(texts):
         first, after = tokens.text_starts[i], tokens.text_starts[i + 1]
         doc = english().make_doc(text)
@@ -61,7 +61,7 @@ def text_with_entities(draw):
 @given(st.lists(text_with_entities(), max_size=5))
 def test_entities_get_whole_tokens_and_bio_tags(items):
     texts = [text for text, _ in items]
-    tokens = analyse(texts, [entities for _, entities in items], LABELS)
+    tokens = analyse(texts, EntityColumns.of([entities for _, entities in items]), LABELS)
     names = ["O", "B-ORG", "I-ORG", "B-GPE", "I-GPE"]
     split = {(i, entity) for i, entity in tokens.split_entities}
     for i, (text, entities) in enumerate(items):

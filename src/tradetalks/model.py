@@ -14,9 +14,28 @@ class Entity(NamedTuple):
     text: str
 
 
-def entity_fields(entities: list[Entity]) -> tuple[tuple, tuple, tuple, tuple, tuple]:
-    """The ids, starts, ends, labels and texts of `entities`, each a tuple in their order."""
-    return tuple(zip(*entities)) if entities else ((), (), (), (), ())
+@dataclass(frozen=True)
+class EntityColumns:
+    """The entities of consecutive documents as columns: one entry per entity, document after document."""
+
+    counts: list[int]  # entities of each document
+    ids: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    labels: tuple[str, ...]
+    texts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, entities: list[list[Entity]]) -> EntityColumns:
+        flat = [entity for found in entities for entity in found]
+        return cls([len(found) for found in entities], *(zip(*flat) if flat else ((), (), (), (), ())))
+
+    def part(self, start: int, end: int) -> EntityColumns:
+        """The columns of documents start to end (exclusive)."""
+        first = sum(self.counts[:start])
+        last = first + sum(self.counts[start:end])
+        return EntityColumns(self.counts[start:end], *(column[first:last] for column in (
+            self.ids, self.starts, self.ends, self.labels, self.texts)))
 
 
 class Relation(NamedTuple):
@@ -57,3 +76,27 @@ class Document:
     @property
     def sort_key(self) -> tuple:
         return (self.document_id, self.paragraph, self.task_id)
+
+
+class Batch:
+    """Documents with gold whose rows are made together, the list each one's build problems go to, and
+    their gold entities as columns (transposed once, for every view and the statistics)."""
+
+    def __init__(self, docs: list[Document], problems: list[list] | None = None,
+                 entities: EntityColumns | None = None):
+        self.docs = docs
+        self.problems = problems if problems is not None else [[] for _ in docs]
+        self._entities = entities
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @property
+    def entities(self) -> EntityColumns:
+        if self._entities is None:
+            self._entities = EntityColumns.of([doc.gold.entities for doc in self.docs])
+        return self._entities
+
+    def part(self, start: int, end: int) -> Batch:
+        """Documents start to end (exclusive), their problem lists and entity columns."""
+        return Batch(self.docs[start:end], self.problems[start:end], self.entities.part(start, end))

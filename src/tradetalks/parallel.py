@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 
 from .agreement import Agreement
-from .model import Document
+from .model import Batch, Document
 from .problems import Problem, Report, Severity, problem
 from .reader import ExportReader, decode_task
 from .scheme import Scheme
@@ -116,16 +116,16 @@ class _Checker:
         more than a split's rows), split by split, and its table is cut at the splits' edges."""
         splits = sorted({split for _, split, _ in built})
         groups = {split: [(doc, found) for doc, of, found in built if of == split] for split in splits}
-        docs = [doc for split in splits for doc, _ in groups[split]]
-        problems = [found for split in splits for _, found in groups[split]]
-        for split in splits:
-            stats.add_documents(split, [doc for doc, _ in groups[split]])
+        batch = Batch([doc for split in splits for doc, _ in groups[split]],
+                      [found for split in splits for _, found in groups[split]])
+        doc_edges = np.cumsum([0] + [len(groups[split]) for split in splits]).tolist()
+        for split, start, end in zip(splits, doc_edges, doc_edges[1:]):
+            stats.add_documents(split, batch.part(start, end))
         tables = {}
-        if not docs:
+        if not len(batch):
             return tables
-        doc_edges = np.cumsum([0] + [len(groups[split]) for split in splits])
         for view in self.job.views:
-            table, counts = view.table(docs, problems)
+            table, counts = view.table(batch)
             row_edges = np.concatenate([[0], np.cumsum(counts)])[doc_edges].tolist()
             for split, start, end in zip(splits, row_edges, row_edges[1:]):
                 part = table.slice(start, end - start)

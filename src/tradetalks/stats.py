@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import Document, entity_fields
+from .model import Batch
 
 
 @dataclass
@@ -29,14 +29,14 @@ class Statistics:
     def __init__(self) -> None:
         self.splits: dict[str, SplitStats] = defaultdict(SplitStats)
 
-    def add_documents(self, split: str, docs: list[Document]) -> None:
+    def add_documents(self, split: str, batch: Batch) -> None:
         s = self.splits[split]
+        docs, entities = batch.docs, batch.entities
         s.documents.update(doc.document_id for doc in docs)
         s.tasks += len(docs)
         s.characters += sum(len(doc.text) for doc in docs)
-        _, starts, ends, labels, _ = entity_fields([entity for doc in docs for entity in doc.gold.entities])
-        s.entities.update(labels)
-        s.span_lengths.update(map(operator.sub, ends, starts))
+        s.entities.update(entities.labels)
+        s.span_lengths.update(map(operator.sub, entities.ends, entities.starts))
         s.relations.update([relation.label for doc in docs for relation in doc.gold.relations])
 
     def add_table(self, split: str, view, table: pa.Table) -> None:

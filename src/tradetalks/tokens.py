@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from .chunk_tokens import ChunkTokenizer
-from .model import Entity, entity_fields
+from .model import Entity, EntityColumns
 
 EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
 ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, ORTH]
@@ -77,9 +77,9 @@ class TokenColumns:
         return np.repeat(np.arange(len(self.text_starts) - 1), np.diff(self.text_starts))
 
 
-def analyse(texts: list[str], entities: list[list[Entity]], labels: list[str]) -> TokenColumns:
-    """Tokens split at every entity edge, sentence starts, and BIO tag ids for each text's `entities`
-    (which must not overlap), labelled by their position in `labels`."""
+def analyse(texts: list[str], entities: EntityColumns, labels: list[str]) -> TokenColumns:
+    """Tokens split at every entity edge, sentence starts, and BIO tag ids for each text's entities
+    (`entities.counts[i]` of them for text i; they must not overlap), labelled by their position in `labels`."""
     columns, text_starts = chunk_tokenizer().columns(texts)
     bases = np.cumsum([0] + [len(text) for text in texts])[:-1]  # each text's offset, laid end to end
     edges = _Edges(bases, entities, labels)
@@ -90,7 +90,7 @@ def analyse(texts: list[str], entities: list[list[Entity]], labels: list[str]) -
         parts, done = [], 0
         for index in cut:
             first, after = text_starts[index], text_starts[index + 1]
-            array, split = _split_tokens(texts[index], columns[first:after], entities[index])
+            array, split = _split_tokens(texts[index], columns[first:after], edges.of_text(entities, index))
             parts += [columns[done:first], array]
             counts[index] = len(array)
             split_entities += [(index, entity) for entity in split]
@@ -112,13 +112,19 @@ def analyse(texts: list[str], entities: list[list[Entity]], labels: list[str]) -
 class _Edges:
     """Every entity's start and end as offsets into the texts laid end to end, and its label's index."""
 
-    def __init__(self, bases: np.ndarray, entities: list[list[Entity]], labels: list[str]):
+    def __init__(self, bases: np.ndarray, entities: EntityColumns, labels: list[str]):
         index = {label: i for i, label in enumerate(labels)}
-        _, starts, ends, names, _ = entity_fields([entity for found in entities for entity in found])
-        self.owners = np.repeat(np.arange(len(entities)), [len(found) for found in entities])
-        self.starts = np.array(starts, np.int64) + bases[self.owners]
-        self.ends = np.array(ends, np.int64) + bases[self.owners]
-        self.labels = np.array(list(map(index.__getitem__, names)), np.int64)
+        self.first = np.concatenate([[0], np.cumsum(entities.counts, dtype=np.int64)])  # each text's first entity
+        self.owners = np.repeat(np.arange(len(entities.counts)), entities.counts)
+        self.starts = np.array(entities.starts, np.int64) + bases[self.owners]
+        self.ends = np.array(entities.ends, np.int64) + bases[self.owners]
+        self.labels = np.array(list(map(index.__getitem__, entities.labels)), np.int64)
+
+    def of_text(self, entities: EntityColumns, index: int) -> list[Entity]:
+        """The entities of text `index`, as Entity tuples."""
+        first, end = self.first[index], self.first[index + 1]
+        return list(map(Entity, *(column[first:end] for column in (
+            entities.ids, entities.starts, entities.ends, entities.labels, entities.texts))))
 
 
 def _texts_with_cut_tokens(columns: np.ndarray, text_starts: np.ndarray, bases: np.ndarray, edges: _Edges) -> list[int]:
@@ -216,7 +222,7 @@ def tokenize(text: str, entities: list[Entity]) -> tuple[Doc, list[Entity]]:
     """
     labels = sorted({entity.label for entity in entities})
     names = ["O"] + [f"{prefix}-{label}" for label in labels for prefix in "BI"]
-    tokens = analyse([text], [entities], labels)
+    tokens = analyse([text], EntityColumns.of([entities]), labels)
     doc = Doc(english().vocab, words=[text[a:b] for a, b in zip(tokens.starts.tolist(), tokens.ends.tolist())],
               spaces=tokens.spaces.tolist(), sent_starts=tokens.sent_starts.tolist(),
               ents=[names[tag] for tag in tokens.tags.tolist()])

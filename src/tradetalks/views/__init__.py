@@ -1,8 +1,8 @@
 """Dataset configs: each view turns a Document into rows with one `Features` object as its truth.
 
-A view has a `name`, `features()`, `table(docs, problems)` (the Arrow rows of a chunk of
-tasks, in order, made a column at a time, and how many of them each task has) and `distinct`,
-the columns whose values seldom repeat. The build writes every view as one config; the first
+A view has a `name`, `features()`, `table(batch)` (the Arrow rows of a model.Batch of tasks, in
+order, made a column at a time, and how many of them each task has) and `distinct`, the columns
+whose values seldom repeat. The build writes every view as one config; the first
 is the default.
 """
 

@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
-from ..model import Document
+from ..model import Batch
 from ..parquet import without_validity
-from ..problems import Problem, problem
+from ..problems import problem
 from ..scheme import Scheme
 from ..tokens import analyse
 from .spans import row_id
@@ -47,13 +47,14 @@ class NerView:
     def _schema(self) -> pa.Schema:
         return self.features().arrow_schema
 
-    def table(self, docs: list[Document], problems: list[list[Problem]]) -> tuple[pa.Table, np.ndarray]:
-        """The rows of `docs`, in order, and how many each doc has (its sentences)."""
+    def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
+        """The rows of the batch's documents, in order, and how many each has (its sentences)."""
+        docs = batch.docs
         texts = [doc.text for doc in docs]
-        tokens = analyse(texts, [doc.gold.entities for doc in docs], self.scheme.entity_labels)
+        tokens = analyse(texts, batch.entities, self.scheme.entity_labels)
         for index, entity in tokens.split_entities:
             doc = docs[index]
-            problems[index].append(problem(
+            batch.problems[index].append(problem(
                 "W501", f"{entity.text!r} {entity.start}..{entity.end} ({entity.label}) cuts a spaCy token; "
                 "the token was split at the span's edges",
                 file=doc.file, task=doc.task_id, annotation=doc.gold.id, region=entity.id))

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, Value
 
-from ..model import Document, Entity
+from ..model import Batch, Document, Entity
 from ..parquet import without_validity
 from ..problems import Problem
 from ..scheme import Scheme
@@ -77,17 +77,17 @@ class RelationsView:
             "label": label,
         } for pair_id, head, tail, label in self.pairs(doc)]
 
-    def table(self, docs: list[Document], problems: list[list[Problem]]) -> tuple[pa.Table, np.ndarray]:
-        """The rows of `docs`, in order, and how many each doc has: the columns of a task and of a mention
-        are taken once per pair."""
+    def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
+        """The rows of the batch's documents, in order, and how many each has: the columns of a task and of a
+        mention are taken once per pair."""
         schema = self._schema
+        docs = batch.docs
         label_ids = {label: i for i, label in enumerate(self.labels)}
         ids, owners, heads, tails, labels = [], [], [], [], []
-        entities: list[Entity] = []
+        first = 0
         for index, doc in enumerate(docs):
-            first = len(entities)
-            entities += doc.gold.entities
             position = {id(entity): first + n for n, entity in enumerate(doc.gold.entities)}
+            first += len(doc.gold.entities)
             for pair_id, head, tail, label in self.pairs(doc):
                 ids.append(pair_id)
                 owners.append(index)
@@ -96,7 +96,7 @@ class RelationsView:
                 labels.append(label_ids[label])
         counts = np.bincount(np.array(owners, np.int64), minlength=len(docs))
         owners = pa.array(owners, pa.int64())
-        structs = mention_structs(entities, self.scheme.entity_labels, schema.field("head").type)
+        structs = mention_structs(batch.entities, self.scheme.entity_labels, schema.field("head").type)
         columns = [
             pa.array(ids, pa.string()),
             pa.array([doc.document_id for doc in docs], pa.string()).take(owners),

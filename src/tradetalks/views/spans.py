@@ -12,8 +12,7 @@ import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
-from ..model import Document, Entity, entity_fields
-from ..problems import Problem
+from ..model import Batch, Document, EntityColumns
 from ..scheme import Scheme
 
 
@@ -50,12 +49,12 @@ class SpansView:
     def _schema(self) -> pa.Schema:
         return self.features().arrow_schema
 
-    def table(self, docs: list[Document], problems: list[list[Problem]]) -> tuple[pa.Table, np.ndarray]:
-        """The rows of `docs`, in order, and how many each doc has (one)."""
+    def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
+        """The rows of the batch's documents, in order, and how many each has (one)."""
         schema = self._schema
+        docs = batch.docs
         golds = [doc.gold for doc in docs]
         relation_ids = {label: i for i, label in enumerate(self.scheme.relation_labels)}
-        entities = [e for gold in golds for e in gold.entities]
         relations = [r for gold in golds for r in gold.relations]
         heads, tails, relation_labels = zip(*relations) if relations else ((), (), ())
         columns = [
@@ -64,8 +63,8 @@ class SpansView:
             pa.array([doc.paragraph for doc in docs], pa.int32()),
             pa.array([doc.task_id for doc in docs], pa.int64()),
             pa.array([doc.text for doc in docs], pa.string()),
-            _lists([len(gold.entities) for gold in golds], mention_structs(
-                entities, self.scheme.entity_labels, schema.field("entities").type.value_type)),
+            _lists(batch.entities.counts, mention_structs(
+                batch.entities, self.scheme.entity_labels, schema.field("entities").type.value_type)),
             _lists([len(gold.relations) for gold in golds], pa.StructArray.from_arrays([
                 pa.array(heads, pa.string()),
                 pa.array(tails, pa.string()),
@@ -75,16 +74,15 @@ class SpansView:
         return pa.Table.from_arrays(columns, schema=schema), np.ones(len(docs), np.int64)
 
 
-def mention_structs(entities: list[Entity], labels: list[str], type: pa.StructType) -> pa.StructArray:
+def mention_structs(entities: EntityColumns, labels: list[str], type: pa.StructType) -> pa.StructArray:
     """The entities as one struct array of `type` (id, start, end, text, label id), in order."""
-    ids, starts, ends, names, texts = entity_fields(entities)
     label_ids = {label: i for i, label in enumerate(labels)}
     return pa.StructArray.from_arrays([
-        pa.array(ids, pa.string()),
-        pa.array(starts, pa.int32()),
-        pa.array(ends, pa.int32()),
-        pa.array(texts, pa.string()),
-        pa.array(list(map(label_ids.__getitem__, names)), pa.int64()),
+        pa.array(entities.ids, pa.string()),
+        pa.array(entities.starts, pa.int32()),
+        pa.array(entities.ends, pa.int32()),
+        pa.array(entities.texts, pa.string()),
+        pa.array(list(map(label_ids.__getitem__, entities.labels)), pa.int64()),
     ], fields=list(type))
 
 
