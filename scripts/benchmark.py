@@ -14,8 +14,12 @@ Each stage's time is its wall clock; its memory is the peak resident set of its 
 process (getrusage RUSAGE_CHILDREN, read in a process that only runs the stage) and the
 peak of the proportional set size (PSS, shared pages split between the processes that
 share them) summed over the stage's processes, sampled from /proc every 50 ms. Every stage
-runs --repeat times, in rounds of all the stages; a stage's time is its shortest, its
-memory the highest peaks, so that a slower spell of a shared machine does not decide a ratio.
+runs --repeat times, in rounds of all the stages, timed; then once more with the PSS
+sampler. The sampler is left out of the timed rounds: reading /proc/PID/smaps_rollup takes
+the kernel about 10 ms for a build's process, and twenty times a second for each of two
+processes that is more than a third of a core taken from the stage. A stage's time is its
+shortest, its memory the highest peaks, so that a slower spell of a shared machine does not
+decide a ratio.
 
     python scripts/benchmark.py --tasks 10000 100000 --num-proc 2
 """
@@ -58,18 +62,21 @@ def stage_commands(export: Path, work: Path, splits: Path, num_proc: int) -> dic
     }
 
 
-def measure(command: list[str]) -> dict:
-    """Run `command` through a process that only waits for it; its wall time and memory peaks."""
+def measure(command: list[str], sample_pss: bool) -> dict:
+    """Run `command` through a process that only waits for it; its wall time, the peak RSS of its largest
+    process and, when `sample_pss`, the peak of its processes' summed PSS (else None)."""
     waiter = [sys.executable, str(Path(__file__).resolve()), "--wait", "--", *command]
     process = subprocess.Popen(waiter, stdout=subprocess.PIPE, cwd=ROOT)
-    sampler = PssSampler(process.pid)
-    sampler.start()
+    sampler = PssSampler(process.pid) if sample_pss else None
+    if sampler is not None:
+        sampler.start()
     out, _ = process.communicate()
-    sampler.stop()
+    if sampler is not None:
+        sampler.stop()
     if process.returncode != 0:
         raise SystemExit(f"stage failed ({process.returncode}): {' '.join(command)}")
     result = json.loads(out.decode().strip().splitlines()[-1])
-    result["pss_mb"] = sampler.peak / 1024
+    result["pss_mb"] = sampler.peak / 1024 if sampler is not None else None
     return result
 
 
@@ -169,7 +176,8 @@ def prepare(tasks: int, work: Path) -> tuple[Path, Path]:
 
 
 def run(sizes: list[int], num_proc: int, work_root: Path, repeat: int = 1) -> None:
-    print(f"machine: {machine()}; each time the shortest of {repeat} round(s), each memory peak the highest")
+    print(f"machine: {machine()}; each time the shortest of {repeat} timed round(s), each memory peak the "
+          "highest (summed PSS from one more round, sampled)")
     runs = {}
     for tasks in sizes:
         work = work_root / str(tasks)
@@ -178,11 +186,13 @@ def run(sizes: list[int], num_proc: int, work_root: Path, repeat: int = 1) -> No
         export, splits = prepare(tasks, work)
         size_mb = export.stat().st_size / 1e6
         results: dict[str, dict] = {}
-        for turn in range(repeat):  # stage after stage, round after round: a slower spell hits every stage
+        for turn in range(repeat + 1):  # stage after stage, round after round: a slower spell hits every stage
+            memory_round = turn == repeat
             for name, command in stage_commands(export, work, splits, num_proc).items():
-                found = measure(command)
-                print(f"  {tasks} tasks, round {turn + 1}: {name}: {found['wall']:.1f} s", file=sys.stderr, flush=True)
-                results[name] = _best(results.get(name), found)
+                found = measure(command, sample_pss=memory_round)
+                what = "memory" if memory_round else f"round {turn + 1}"
+                print(f"  {tasks} tasks, {what}: {name}: {found['wall']:.1f} s", file=sys.stderr, flush=True)
+                results[name] = _best(results.get(name), found, timed=not memory_round)
         runs[tasks] = results
         print(f"\n{tasks:,} tasks, {size_mb:,.0f} MB of JSON")
         print("| stage | time (s) | tasks/s | peak RSS, largest process (MB) | peak PSS, all processes (MB) |")
@@ -210,12 +220,12 @@ def run(sizes: list[int], num_proc: int, work_root: Path, repeat: int = 1) -> No
                        runs[large][name][key] / runs[small][name][key], 1.5, "at most")
 
 
-def _best(so_far: dict | None, found: dict) -> dict:
-    """The shortest time of the rounds, and the highest memory peaks."""
-    if so_far is None:
-        return found
-    return {"wall": min(so_far["wall"], found["wall"]), "rss_mb": max(so_far["rss_mb"], found["rss_mb"]),
-            "pss_mb": max(so_far["pss_mb"], found["pss_mb"]), "code": found["code"]}
+def _best(so_far: dict | None, found: dict, timed: bool) -> dict:
+    """The shortest time of the timed rounds, and the highest memory peaks of all."""
+    so_far = so_far or {"wall": float("inf"), "rss_mb": 0.0, "pss_mb": 0.0}
+    return {"wall": min(so_far["wall"], found["wall"]) if timed else so_far["wall"],
+            "rss_mb": max(so_far["rss_mb"], found["rss_mb"]),
+            "pss_mb": max(so_far["pss_mb"], found["pss_mb"] or 0.0)}
 
 
 def _ratio(what: str, value: float, target: float, bound: str) -> None:
@@ -249,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--num-proc", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="rounds of every stage; a stage's time is its shortest (default 3)")
+                        help="timed rounds of every stage, before the one that samples PSS; a stage's time is "
+                             "its shortest (default 3)")
     args = parser.parse_args(argv)
     if args.work is not None:
         run(args.tasks, args.num_proc, args.work, args.repeat)
