@@ -77,6 +77,19 @@ class Chunk:
     agreement: Agreement
     valid: bool = True  # no error in the input up to the end of this chunk: its rows may be kept
 
+    def __getstate__(self) -> dict:
+        """The outcomes as plain tuples on their way from a worker: pickle takes those about ten times
+        faster than as many dataclasses and named tuples."""
+        state = dict(vars(self))
+        state["outcomes"] = [(o.problems, tuple(o.identity) if o.identity is not None else None, o.gold_problems,
+                              o.build_problems) for o in self.outcomes]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["outcomes"] = [TaskOutcome(problems, Identity(*identity) if identity is not None else None, gold, built)
+                             for problems, identity, gold, built in state["outcomes"]]
+        vars(self).update(state)
+
 
 class _Checker:
     def __init__(self, job: Job):
