@@ -6,6 +6,7 @@ the file, task, annotation and region it belongs to.
 
 from __future__ import annotations
 
+from functools import partial
 from operator import itemgetter
 
 from ..model import Annotation, Document, Entity, Relation
@@ -35,6 +36,9 @@ def crlf_to_codepoints(text: str, offset: int) -> int | None:
             units += 1
     return len(text) if units == offset else None
 
+
+_entity = partial(tuple.__new__, Entity)  # Entity(*fields) without the named tuple's own __new__ in Python
+_relation = partial(tuple.__new__, Relation)
 
 # Ways an editor may have counted offsets: (problem code, what it counted, conversion to code points).
 RECOUNTS = (
@@ -113,12 +117,17 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
         region_ids[rid] = result
 
     text, entities = doc.text, annotation.entities
-    for rid, result in region_ids.items():
-        entity = _sound_span(rid, result["value"], text)
-        if entity is None:
-            problems += _span_problems(result, text, where)
-        else:
-            entities.append(entity)
+    length = len(text)
+    for rid, result in region_ids.items():  # a sound span becomes an Entity; _span_problems says what is wrong
+        value = result["value"]
+        start, end, labels = value["start"], value["end"], value["labels"]
+        if type(start) is int and type(end) is int and len(labels) == 1 and 0 <= start < end <= length:
+            span_text = text[start:end]
+            stored = value.get("text")
+            if (stored is None or stored == span_text) and not (span_text[0].isspace() or span_text[-1].isspace()):
+                entities.append(_entity((rid, start, end, labels[0], span_text)))
+                continue
+        problems += _span_problems(result, text, where)
     entities.sort(key=itemgetter(1, 2, 3))  # start, end, label
     problems += _overlaps(entities, where)
 
@@ -139,19 +148,8 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
     return annotation, problems
 
 
-def _sound_span(rid: str, value: dict, text: str) -> Entity | None:
-    """The span as an Entity when nothing is wrong with it; else None, and _span_problems says what is."""
-    start, end, labels = value["start"], value["end"], value["labels"]
-    if type(start) is int and type(end) is int and len(labels) == 1 and 0 <= start < end <= len(text):
-        span_text = text[start:end]
-        stored = value.get("text")
-        if (stored is None or stored == span_text) and not (span_text[0].isspace() or span_text[-1].isspace()):
-            return Entity(rid, start, end, labels[0], span_text)
-    return None
-
-
 def _span_problems(result: dict, text: str, where: dict) -> list[Problem]:
-    """What is wrong with a span that _sound_span refused."""
+    """What is wrong with a span that _parse_annotation did not take."""
     rid = result["id"]
     value = result["value"]
     start, end, labels = value["start"], value["end"], value["labels"]
@@ -238,7 +236,7 @@ def _parse_relation(result, entities, region_ids, scheme: Scheme, siblings, anno
                 f"{tail_label} ({_short(entities[tail].text)}); the scheme allows {'/'.join(rtype.head)} -> "
                 f"{'/'.join(rtype.tail)}", **here())]
             continue
-        yield Relation(head, tail, label), []
+        yield _relation((head, tail, label)), []
 
 
 def _owner(region: str, siblings: list, own_id) -> object:
