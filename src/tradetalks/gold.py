@@ -12,6 +12,8 @@ from .model import Annotation
 
 
 def choose_gold(annotations: list[Annotation]) -> Annotation | None:
+    if len(annotations) == 1:
+        return None if annotations[0].cancelled else annotations[0]
     candidates = [a for a in annotations if not a.cancelled]
     if not candidates:
         return None

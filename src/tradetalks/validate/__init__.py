@@ -54,25 +54,25 @@ def read_task(task, index: int, file: str, scheme: Scheme,
     (CorpusChecks) come between the two lists in a report."""
     ref = task.get("id") if isinstance(task, dict) and isinstance(task.get("id"), int) else f"#{index}"
     problems = structural.check(task, file, ref)
-    if any(not _in_annotation(p) for p in problems):
+    if problems and any(not _in_annotation(p) for p in problems):
         return None, problems, []
-    unwritable = lone_surrogates(task["data"], {"file": file, "task": ref})
+    unwritable = lone_surrogates(task["data"], file, ref)
     if unwritable:
         return None, problems + unwritable, []
-    skip = {int(p.path.split("/")[2]) for p in problems if p.path.startswith("/annotations/")}
+    skip = {int(p.path.split("/")[2]) for p in problems if p.path.startswith("/annotations/")} if problems else set()
     doc, found = parse_task(task, scheme, file, skip)
     problems += found
     doc.gold = choose_gold(doc.annotations)
-    where = {"file": file, "task": doc.task_id}
     gold_problems = []
     if doc.gold is None and not skip:
-        gold_problems.append(problem("W404", "no annotation that is not cancelled; the task is left out", **where))
-    else:
+        gold_problems.append(problem("W404", "no annotation that is not cancelled; the task is left out",
+                                     file=file, task=doc.task_id))
+    elif len(doc.annotations) > 1:
         live = [a for a in doc.annotations if not a.cancelled]
         if len(live) > 1 and not any(a.ground_truth for a in live):
             gold_problems.append(problem(
                 "W405", f"{len(live)} annotations, none marked ground truth; annotation {doc.gold.id} "
-                "(the latest) is gold", **where))
+                "(the latest) is gold", file=file, task=doc.task_id))
     return doc, problems, gold_problems
 
 

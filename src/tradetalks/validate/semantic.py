@@ -56,7 +56,7 @@ def recount(text: str, start: int, end: int, stored: str) -> tuple[str, str, int
     return None
 
 
-def lone_surrogates(data: dict, where: dict) -> list[Problem]:
+def lone_surrogates(data: dict, file: str, task: int | str) -> list[Problem]:
     """E008 for each of the task's strings that the dataset keeps and that holds a lone surrogate."""
     problems = []
     for name in ("text", "document_id", "source"):
@@ -67,7 +67,7 @@ def lone_surrogates(data: dict, where: dict) -> list[Problem]:
             except UnicodeEncodeError as err:
                 problems.append(problem(
                     "E008", f"data.{name} holds a lone surrogate \\u{ord(value[err.start]):04x} at character "
-                    f"{err.start}; the task is left out", **where))
+                    f"{err.start}; the task is left out", file=file, task=task))
     return problems
 
 
