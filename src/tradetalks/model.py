@@ -37,6 +37,10 @@ class EntityColumns:
         return EntityColumns(self.counts[start:end], *(column[first:last] for column in (
             self.ids, self.starts, self.ends, self.labels, self.texts)))
 
+    def as_entities(self) -> list[Entity]:
+        """The entities as Entity tuples, in order."""
+        return list(map(Entity, self.ids, self.starts, self.ends, self.labels, self.texts))
+
 
 class Relation(NamedTuple):
     head: str  # entity ids; symmetric relations are stored with the earlier span as head

@@ -23,6 +23,7 @@ from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -127,11 +128,11 @@ class _Checker:
 
         Each view makes the rows of all the tasks at once (what a call costs beside its rows is worth
         more than a split's rows), split by split, and its table is cut at the splits' edges."""
-        splits = sorted({split for _, split, _ in built})
-        groups = {split: [(doc, found) for doc, of, found in built if of == split] for split in splits}
-        batch = Batch([doc for split in splits for doc, _ in groups[split]],
-                      [found for split in splits for _, found in groups[split]])
-        doc_edges = np.cumsum([0] + [len(groups[split]) for split in splits]).tolist()
+        ordered = sorted(built, key=itemgetter(1))  # split by split, in task order within each (a stable sort)
+        batch = Batch([doc for doc, _, _ in ordered], [found for _, _, found in ordered])
+        sizes = Counter(split for _, split, _ in built)
+        splits = sorted(sizes)
+        doc_edges = np.cumsum([0] + [sizes[split] for split in splits]).tolist()
         for split, start, end in zip(splits, doc_edges, doc_edges[1:]):
             stats.add_documents(split, batch.part(start, end))
         tables = {}

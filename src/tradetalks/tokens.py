@@ -90,7 +90,8 @@ def analyse(texts: list[str], entities: EntityColumns, labels: list[str]) -> Tok
         parts, done = [], 0
         for index in cut:
             first, after = text_starts[index], text_starts[index + 1]
-            array, split = _split_tokens(texts[index], columns[first:after], edges.of_text(entities, index))
+            array, split = _split_tokens(texts[index], columns[first:after],
+                                         entities.part(index, index + 1).as_entities())
             parts += [columns[done:first], array]
             counts[index] = len(array)
             split_entities += [(index, entity) for entity in split]
@@ -114,17 +115,10 @@ class _Edges:
 
     def __init__(self, bases: np.ndarray, entities: EntityColumns, labels: list[str]):
         index = {label: i for i, label in enumerate(labels)}
-        self.first = np.concatenate([[0], np.cumsum(entities.counts, dtype=np.int64)])  # each text's first entity
         self.owners = np.repeat(np.arange(len(entities.counts)), entities.counts)
         self.starts = np.array(entities.starts, np.int64) + bases[self.owners]
         self.ends = np.array(entities.ends, np.int64) + bases[self.owners]
         self.labels = np.array(list(map(index.__getitem__, entities.labels)), np.int64)
-
-    def of_text(self, entities: EntityColumns, index: int) -> list[Entity]:
-        """The entities of text `index`, as Entity tuples."""
-        first, end = self.first[index], self.first[index + 1]
-        return list(map(Entity, *(column[first:end] for column in (
-            entities.ids, entities.starts, entities.ends, entities.labels, entities.texts))))
 
 
 def _texts_with_cut_tokens(columns: np.ndarray, text_starts: np.ndarray, bases: np.ndarray, edges: _Edges) -> list[int]:
