@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from .. import paths
-from ..render import collect_review, render_page
 from ..splits import SplitAssignment
 from .common import CommandError, export_files, load_contract, run_safely
 
@@ -27,6 +26,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..render import collect_review, render_page  # jinja2 and the page: only for this command
+
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
     output = args.output or paths.repo_root() / "dist" / "review.html"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from ..problems import Problem, problem
 from ..schema_files import CODE_KEYWORD
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MAX_MESSAGE = 200
 
@@ -19,15 +24,22 @@ class StructuralChecker:
     so each is checked against `#/$defs/task` of that same schema document. The same
     document drives two validators: jsonschema-rs answers valid or not (about a hundred
     times faster), and only a task it rejects goes through the Python validator, whose
-    errors carry the location and the x-tradetalks-code of the failing keyword.
+    errors carry the location and the x-tradetalks-code of the failing keyword. The Python
+    validator is made when a task first needs it: most runs meet no invalid task, and jsonschema-rs
+    checks the schema itself against the 2020-12 meta-schema.
     """
 
     def __init__(self, export_schema: dict):
         task_schema = {k: v for k, v in export_schema.items() if k not in ("type", "items")}
         task_schema["$ref"] = "#/$defs/task"
-        Draft202012Validator.check_schema(task_schema)
-        self._validator = Draft202012Validator(task_schema)
+        self._task_schema = task_schema
         self._fast = jsonschema_rs.Draft202012Validator(task_schema)
+
+    @functools.cached_property
+    def _validator(self) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self._task_schema)
 
     def is_valid(self, task: object) -> bool:
         try:
