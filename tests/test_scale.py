@@ -261,6 +261,30 @@ def test_chunks_are_checked_by_the_worker_and_by_the_main_process_while_it_is_bu
             assert table.equals(alone.tables[key])
 
 
+@pytest.mark.parametrize("num_proc", [1, 2])
+def test_when_read_is_called_once_after_the_last_task_is_read(monkeypatch, export, num_proc):
+    """With a (slow) worker, it comes while chunks are still in flight, before the last of them is yielded."""
+    path, _ = export
+    main_process, checked = os.getpid(), tradetalks.parallel._Checker.check
+
+    def check(self, file, items):
+        if os.getpid() != main_process:
+            time.sleep(0.05)
+        return checked(self, file, items)
+
+    monkeypatch.setattr(tradetalks.parallel._Checker, "check", check)
+    yielded, calls = [], []
+    for chunk in check_chunks([path], Job(load_scheme(), load_export_schema()), Report(), num_proc=num_proc,
+                              chunk_tasks=CHUNK_TASKS, when_read=lambda: calls.append(len(yielded))):
+        yielded.append(chunk)
+    total = -(-TASKS // CHUNK_TASKS)
+    assert len(yielded) == total and len(calls) == 1
+    if num_proc == 1:
+        assert calls == [total]
+    else:
+        assert 0 < calls[0] < total
+
+
 def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch, tmp_path, export):
     def broken(self, file, items):
         if os.getpid() != main_process and items[0][0] >= 2 * CHUNK_TASKS:  # the worker's third chunk on

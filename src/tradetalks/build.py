@@ -10,7 +10,7 @@ from pathlib import Path
 from .agreement import Agreement
 from .baseline import BASELINE_MARKER, SCORES_FILE, baseline_section
 from .card import figures_section, render_card
-from .figures import write_figures
+from .figures import preload as preload_figures, write_figures
 from .parquet import ShardedWriter
 from .paths import repo_root
 from .parallel import Job, check_chunks
@@ -60,7 +60,8 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
         stats = Statistics()
         agreement = Agreement()
         job = Job(scheme, export_schema, views, splits if isinstance(splits, FrozenSplits) else splits.index())
-        for chunk in check_chunks(exports, job, report, num_proc=num_proc, progress=progress):
+        for chunk in check_chunks(exports, job, report, num_proc=num_proc, progress=progress,
+                                  when_read=preload_figures):
             if not chunk.valid:
                 continue  # the build fails: the rest is only checked, to report every problem
             for key, table in chunk.tables.items():

@@ -8,9 +8,12 @@ the local configuration, a fixed size, and no software tag in the file.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .scheme import Scheme
 from .splits import SPLITS
@@ -27,11 +30,32 @@ class CardFigure:
     title: str
 
 
+def preload() -> None:
+    """Import matplotlib in a thread, to have it ready for write_figures (which waits for that import):
+    a build calls this once it has read every task, while its last chunks are being checked."""
+    global _preloading
+    _preloading = threading.Thread(target=_import_matplotlib, name="import matplotlib", daemon=True)
+    _preloading.start()
+
+
+_preloading: threading.Thread | None = None
+
+
+def _import_matplotlib() -> None:
+    try:
+        import matplotlib.backends.backend_agg  # noqa: F401
+        import matplotlib.figure  # noqa: F401
+        import matplotlib.style  # noqa: F401
+    except ImportError:
+        pass  # write_figures finds it missing again and says so
+
+
 def write_figures(folder: Path, scheme: Scheme, stats: Statistics) -> list[CardFigure] | None:
     """Write the PNGs under folder/images/; None when matplotlib is not installed."""
+    if _preloading is not None:
+        _preloading.join()  # before any fork below: no thread may hold the import lock then
     try:
-        import matplotlib.style
-        from matplotlib.figure import Figure
+        import matplotlib  # noqa: F401
     except ImportError:
         return None
     (folder / FIGURES_DIR).mkdir(parents=True, exist_ok=True)
@@ -43,15 +67,37 @@ def write_figures(folder: Path, scheme: Scheme, stats: Statistics) -> list[CardF
         ("span_lengths.png", "Entity span length in characters (all splits)",
          lambda fig: _span_lengths(fig, stats.total().span_lengths)),
     ]
-    figures = []
+    _draw_all([(folder / FIGURES_DIR / name, title, draw) for name, title, draw in plots])
+    return [CardFigure(f"{FIGURES_DIR}/{name}", title) for name, title, _ in plots]
+
+
+def _draw_all(plots: list[tuple[Path, str, Callable]]) -> None:
+    """Each figure but the first in a process of its own where processes can be forked (drawing one
+    takes a third of a second, and it is the last thing a build does), the first one here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        for plot in plots:
+            _draw(*plot)
+        return
+    context = multiprocessing.get_context("fork")
+    others = [context.Process(target=_draw, args=plot, name=f"draw {plot[0].name}") for plot in plots[1:]]
+    for process in others:
+        process.start()
+    _draw(*plots[0])
+    for process, (path, _, _) in zip(others, plots[1:]):
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"drawing {path} failed (exit code {process.exitcode})")
+
+
+def _draw(path: Path, title: str, draw: Callable) -> None:
+    import matplotlib.style
+    from matplotlib.figure import Figure
+
     with matplotlib.style.context("default"):
-        for name, title, draw in plots:
-            fig = Figure(figsize=(7, 4), dpi=DPI, layout="constrained")
-            draw(fig)
-            fig.suptitle(title)
-            fig.savefig(folder / FIGURES_DIR / name, format="png", dpi=DPI, metadata={"Software": None})
-            figures.append(CardFigure(f"{FIGURES_DIR}/{name}", title))
-    return figures
+        fig = Figure(figsize=(7, 4), dpi=DPI, layout="constrained")
+        draw(fig)
+        fig.suptitle(title)
+        fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
 
 
 def _per_split_bars(fig, labels: list[str], counts: dict[str, Counter]) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -169,20 +169,29 @@ def _tuned_collector():
 
 
 def check_chunks(files: Iterable[Path], job: Job, report: Report, num_proc: int = 1,
-                 progress=None, chunk_tasks: int = CHUNK_TASKS) -> Iterator[Chunk]:
+                 progress=None, chunk_tasks: int = CHUNK_TASKS, when_read: Callable[[], object] | None = None
+                 ) -> Iterator[Chunk]:
     """Check every task of every file with `num_proc` processes in all (the main one and num_proc - 1
     workers), adding each problem to `report` in file order; yield each chunk once its problems are in
-    the report (`report.valid` then says whether its rows may be kept)."""
+    the report (`report.valid` then says whether its rows may be kept). `when_read` is called once the
+    last task is read, while the last chunks are still being checked."""
     corpus = CorpusChecks()
     checker = _Checker(job)  # each process makes its tokenizer when it first needs it: in parallel
+    chunks = _chunks(files, report, chunk_tasks)
+    if when_read is not None:
+        chunks = _then(chunks, when_read)
     if num_proc <= 1:
-        pending = ((checker.check(file, items) if items else None, reader)
-                   for file, items, reader in _chunks(files, report, chunk_tasks))
+        pending = ((checker.check(file, items) if items else None, reader) for file, items, reader in chunks)
         with _tuned_collector():
             yield from _in_order(pending, corpus, report, progress)
         return
     with _tuned_collector(), _Workers(num_proc - 1, job) as workers:  # frozen first: the workers share its pages
-        yield from _in_order(workers.checked(_chunks(files, report, chunk_tasks), checker), corpus, report, progress)
+        yield from _in_order(workers.checked(chunks, checker), corpus, report, progress)
+
+
+def _then(items: Iterable, callback: Callable[[], object]) -> Iterator:
+    yield from items
+    callback()
 
 
 class _Workers:
