@@ -239,6 +239,9 @@ CASES: list[Case] = [
     # tasks
     Case("tasks that are not objects", raw(b'[1, "two", null]'), {E("E100", "#0"), E("E100", "#1"), E("E100", "#2")}),
     Case("task id is a string", edited(lambda t: t[0].update(id="1")), {E("E100", "#0")}),
+    Case("task id beyond the int64 task_id column", edited(lambda t: t[0].update(id=2**63)), {E("E100", 2**63)}),
+    Case("paragraph beyond the int32 paragraph column", edited(lambda t: t[0]["data"].update(paragraph=2**31)),
+         {E("E100", 1)}),
     Case("task without data.text", edited(lambda t: t[0]["data"].pop("text")), {E("E100", 1)}),
     Case("data is a string", edited(lambda t: t[0].update(data="President Ada Lovelace")), {E("E100", 1)}),
     Case("text is a number", edited(lambda t: t[0]["data"].update(text=42)), {E("E100", 1)}),

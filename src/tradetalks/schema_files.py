@@ -18,6 +18,9 @@ EXPORT_SCHEMA = "export.schema.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Extension keyword: the problem code reported when this subschema fails.
 CODE_KEYWORD = "x-tradetalks-code"
+# The ranges of the dataset's integer columns (task_id int64, paragraph int32): a value outside cannot be built.
+INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+INT32 = {"minimum": -(2**31), "maximum": 2**31 - 1}
 
 
 def labeling_config(scheme: Scheme) -> str:
@@ -46,7 +49,7 @@ def labeling_config(scheme: Scheme) -> str:
 
 def export_json_schema(scheme: Scheme) -> dict:
     data_properties = {
-        f.name: {"type": f.type, **({"minimum": 1} if f.name == "paragraph" else {})}
+        f.name: {"type": f.type, **(INT32 | {"minimum": 1} if f.name == "paragraph" else {})}
         for f in scheme.data_fields
     }
     return {
@@ -61,7 +64,7 @@ def export_json_schema(scheme: Scheme) -> dict:
                 "type": "object",
                 "required": ["id", "data", "annotations"],
                 "properties": {
-                    "id": {"type": "integer"},
+                    "id": {"type": "integer", **INT64},
                     "data": {"$ref": "#/$defs/data"},
                     "annotations": {"type": "array", "items": {"$ref": "#/$defs/annotation"}},
                     # Label Studio's default export lists predictions by id only.
