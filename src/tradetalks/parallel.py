@@ -341,11 +341,13 @@ def _in_order(pending, corpus: CorpusChecks, report: Report, progress) -> Iterat
                 report.extend(reader.problems)  # the file's own problems come after its tasks
                 errors = errors or _has_error(reader.problems)
             continue
+        across = iter(corpus.check_identities(
+            [outcome.identity for outcome in chunk.outcomes if outcome.identity is not None], chunk.file))
         for outcome in chunk.outcomes:
             report.tasks += 1
             found = list(outcome.problems)
             if outcome.identity is not None:
-                found += corpus.check_identity(outcome.identity, chunk.file)
+                found += next(across)
                 found += outcome.gold_problems
             report.extend(found)
             errors = errors or _has_error(found)

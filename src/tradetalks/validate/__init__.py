@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -10,7 +11,7 @@ from ..model import Document
 from ..problems import Problem, Report, problem
 from ..reader import ExportReader
 from ..scheme import Scheme
-from .corpus import CorpusChecks
+from .corpus import CorpusChecks, Identity
 from .semantic import lone_surrogates, parse_task
 from .structural import StructuralChecker
 
@@ -23,28 +24,28 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def check_exports(files: Iterable[Path], scheme: Scheme, export_schema: dict, report: Report) -> Iterator[Document]:
-    """Stream every task of every file, adding its problems to `report`; yield the tasks that parsed."""
+def check_exports(files: Iterable[Path], scheme: Scheme, export_schema: dict, report: Report,
+                  batch: int = 400) -> Iterator[Document]:
+    """Stream every task of every file, adding its problems to `report`; yield the tasks that parsed.
+    The tasks are checked `batch` at a time: the checks across tasks look up a batch at once."""
     structural = StructuralChecker(export_schema)
     corpus = CorpusChecks()
     for path in files:
         report.files += 1
         reader = ExportReader(path, display_name=display_path(path))
-        for index, task in reader:
-            report.tasks += 1
-            doc, problems = check_task(task, index, reader.name, scheme, structural, corpus)
-            report.extend(problems)
-            if doc is not None:
+        tasks = iter(reader)
+        while read := [read_task(task, index, reader.name, scheme, structural)
+                       for index, task in itertools.islice(tasks, batch)]:
+            across = iter(corpus.check_identities([Identity.of(doc) for doc, _, _ in read if doc is not None],
+                                                  reader.name))
+            for doc, problems, gold_problems in read:
+                report.tasks += 1
+                if doc is None:
+                    report.extend(problems)
+                    continue
+                report.extend(problems + next(across) + gold_problems)
                 yield doc
         report.extend(reader.problems)
-
-
-def check_task(task, index: int, file: str, scheme: Scheme, structural: StructuralChecker,
-               corpus: CorpusChecks) -> tuple[Document | None, list[Problem]]:
-    doc, problems, gold_problems = read_task(task, index, file, scheme, structural)
-    if doc is None:
-        return None, problems
-    return doc, problems + corpus.check(doc) + gold_problems
 
 
 def read_task(task, index: int, file: str, scheme: Scheme,
