@@ -13,7 +13,8 @@ splits frozen, then every stage runs in its own process, one after the other:
 Each stage's time is its wall clock; its memory is the peak resident set of its largest
 process (getrusage RUSAGE_CHILDREN, read in a process that only runs the stage) and the
 peak of the proportional set size (PSS, shared pages split between the processes that
-share them) summed over the stage's processes, sampled from /proc every 50 ms. Every stage
+share them) summed over the stage's processes, with the rows a worker has left in shared memory
+for the main process to map, sampled from /proc and /dev/shm every 50 ms. Every stage
 runs --repeat times, in rounds of all the stages, timed; then once more with the PSS
 sampler. The sampler is left out of the timed rounds: reading /proc/PID/smaps_rollup takes
 the kernel about 10 ms for a build's process, and twenty times a second for each of two
@@ -93,7 +94,9 @@ def wait_for(command: list[str]) -> int:
 
 
 class PssSampler(threading.Thread):
-    """The peak of the summed PSS (KiB) of a process and all its descendants."""
+    """The peak of the summed PSS (KiB) of a process and all its descendants, with the rows that workers
+    have written to shared memory and the main process has not mapped yet: those pages belong to no
+    process until then (once mapped, the file is removed and its pages are in that process's PSS)."""
 
     def __init__(self, pid: int, interval: float = 0.05):
         super().__init__(daemon=True)
@@ -103,7 +106,7 @@ class PssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.is_set():
-            self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.pid)))
+            self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.pid)) + _rows_in_shared_memory())
             self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -125,6 +128,18 @@ def _tree(root: int) -> list[int]:
         frontier = [pid for pid, parent in parents.items() if parent in frontier]
         found += frontier
     return found
+
+
+def _rows_in_shared_memory() -> int:
+    """KiB held by files in tradetalks' folders for rows on their way from a worker (see tradetalks.parallel)."""
+    held = 0
+    for folder in Path("/dev/shm").glob("tradetalks-rows-*"):
+        for file in folder.glob("*"):
+            try:
+                held += file.stat().st_blocks // 2  # 512-byte blocks
+            except OSError:
+                continue  # mapped and removed meanwhile
+    return held
 
 
 def _pss(pid: int) -> int:
