@@ -72,21 +72,24 @@ def write_figures(folder: Path, scheme: Scheme, stats: Statistics) -> list[CardF
 
 
 def _draw_all(plots: list[tuple[Path, str, Callable]]) -> None:
-    """Each figure but the first in a process of its own where processes can be forked (drawing one
-    takes a third of a second, and it is the last thing a build does), the first one here."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        for plot in plots:
-            _draw(*plot)
+    """The first figure here and the others in a process of its own, where processes can be forked:
+    drawing one takes a tenth of a second or more, and it is the last thing a build does. One process,
+    not one a figure: each forked process takes about 30 MB of the build's pages as its own."""
+    first, rest = plots[:1], plots[1:]
+    if not rest or "fork" not in multiprocessing.get_all_start_methods():
+        _draw_each(plots)
         return
-    context = multiprocessing.get_context("fork")
-    others = [context.Process(target=_draw, args=plot, name=f"draw {plot[0].name}") for plot in plots[1:]]
-    for process in others:
-        process.start()
-    _draw(*plots[0])
-    for process, (path, _, _) in zip(others, plots[1:]):
-        process.join()
-        if process.exitcode != 0:
-            raise RuntimeError(f"drawing {path} failed (exit code {process.exitcode})")
+    other = multiprocessing.get_context("fork").Process(target=_draw_each, args=(rest,), name="draw figures")
+    other.start()
+    _draw_each(first)
+    other.join()
+    if other.exitcode != 0:
+        raise RuntimeError(f"drawing {', '.join(path.name for path, _, _ in rest)} failed (exit code {other.exitcode})")
+
+
+def _draw_each(plots: list[tuple[Path, str, Callable]]) -> None:
+    for plot in plots:
+        _draw(*plot)
 
 
 def _draw(path: Path, title: str, draw: Callable) -> None:
