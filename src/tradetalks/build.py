@@ -10,7 +10,7 @@ from pathlib import Path
 from .agreement import Agreement
 from .baseline import BASELINE_MARKER, SCORES_FILE, baseline_section
 from .card import figures_section, render_card
-from .figures import preload as preload_figures, write_figures
+from .figures import Drawing, preload as preload_figures
 from .parquet import ShardedWriter
 from .paths import repo_root
 from .parallel import Job, check_chunks
@@ -73,14 +73,15 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
         for split in SPLITS:
             if stats.splits[split].tasks == 0:
                 report.problems.append(problem("W503", f"the {split} split has no task; it is left out of the dataset"))
-        files = []
-        for (config, split), writer in writers.items():
-            if stats.splits[split].tasks == 0:
-                continue  # load_dataset refuses a declared split without rows: an empty split is left out
-            paths = writer.close()
-            files.append(SplitFiles(config, split, [p.relative_to(staging) for p in paths],
-                                    writer.num_examples, writer.num_bytes))
-        figures = write_figures(staging, scheme, stats)
+        with Drawing(staging, scheme, stats) as drawing:  # the figures are drawn while the files are closed
+            files = []
+            for (config, split), writer in writers.items():
+                if stats.splits[split].tasks == 0:
+                    continue  # load_dataset refuses a declared split without rows: an empty split is left out
+                paths = writer.close()
+                files.append(SplitFiles(config, split, [p.relative_to(staging) for p in paths],
+                                        writer.num_examples, writer.num_bytes))
+            figures = drawing.finish()
         card = render_card(card_prose, scheme, views, files, stats, agreement,
                            extra_sections=[figures_section(figures)],
                            placed_sections={BASELINE_MARKER: baseline_section(

@@ -31,7 +31,7 @@ class CardFigure:
 
 
 def preload() -> None:
-    """Import matplotlib in a thread, to have it ready for write_figures (which waits for that import):
+    """Import matplotlib in a thread, to have it ready for Drawing (which waits for that import):
     a build calls this once it has read every task, while its last chunks are being checked."""
     global _preloading
     _preloading = threading.Thread(target=_import_matplotlib, name="import matplotlib", daemon=True)
@@ -47,44 +47,63 @@ def _import_matplotlib() -> None:
         import matplotlib.figure  # noqa: F401
         import matplotlib.style  # noqa: F401
     except ImportError:
-        pass  # write_figures finds it missing again and says so
+        pass  # Drawing finds it missing again and says so
 
 
-def write_figures(folder: Path, scheme: Scheme, stats: Statistics) -> list[CardFigure] | None:
-    """Write the PNGs under folder/images/; None when matplotlib is not installed."""
-    if _preloading is not None:
-        _preloading.join()  # before any fork below: no thread may hold the import lock then
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return None
-    (folder / FIGURES_DIR).mkdir(parents=True, exist_ok=True)
-    plots = [
-        ("entities_per_split.png", "Entity mentions per type and split",
-         lambda fig: _per_split_bars(fig, scheme.entity_labels, {s: stats.splits[s].entities for s in SPLITS})),
-        ("relations_per_split.png", "Relations per type and split",
-         lambda fig: _per_split_bars(fig, scheme.relation_labels, {s: stats.splits[s].relations for s in SPLITS})),
-        ("span_lengths.png", "Entity span length in characters (all splits)",
-         lambda fig: _span_lengths(fig, stats.total().span_lengths)),
-    ]
-    _draw_all([(folder / FIGURES_DIR / name, title, draw) for name, title, draw in plots])
-    return [CardFigure(f"{FIGURES_DIR}/{name}", title) for name, title, _ in plots]
+class Drawing:
+    """The card's PNGs, written under folder/images/. Where processes can be forked, all but the first
+    are drawn in one other process, from the start (drawing one takes a tenth of a second or more, at
+    the end of a build, which closes its Parquet files meanwhile); one process, not one a figure, as
+    each forked process takes about 30 MB of the build's pages as its own. `finish()` draws the rest
+    here, waits for the others and returns them all, or None when matplotlib is not installed;
+    leaving the `with` block before that stops the drawing."""
 
+    def __init__(self, folder: Path, scheme: Scheme, stats: Statistics):
+        if _preloading is not None:
+            _preloading.join()  # before the fork below: no thread may hold the import lock then
+        self._process = None
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            self._figures = None
+            return
+        (folder / FIGURES_DIR).mkdir(parents=True, exist_ok=True)
+        plots = [
+            ("entities_per_split.png", "Entity mentions per type and split",
+             lambda fig: _per_split_bars(fig, scheme.entity_labels, {s: stats.splits[s].entities for s in SPLITS})),
+            ("relations_per_split.png", "Relations per type and split",
+             lambda fig: _per_split_bars(fig, scheme.relation_labels,
+                                         {s: stats.splits[s].relations for s in SPLITS})),
+            ("span_lengths.png", "Entity span length in characters (all splits)",
+             lambda fig: _span_lengths(fig, stats.total().span_lengths)),
+        ]
+        self._figures = [CardFigure(f"{FIGURES_DIR}/{name}", title) for name, title, _ in plots]
+        self._plots = [(folder / FIGURES_DIR / name, title, draw) for name, title, draw in plots]
+        self._here = self._plots
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._here, elsewhere = self._plots[:1], self._plots[1:]
+            self._process = multiprocessing.get_context("fork").Process(
+                target=_draw_each, args=(elsewhere,), name="draw the card's figures")
+            self._process.start()
 
-def _draw_all(plots: list[tuple[Path, str, Callable]]) -> None:
-    """The first figure here and the others in a process of its own, where processes can be forked:
-    drawing one takes a tenth of a second or more, and it is the last thing a build does. One process,
-    not one a figure: each forked process takes about 30 MB of the build's pages as its own."""
-    first, rest = plots[:1], plots[1:]
-    if not rest or "fork" not in multiprocessing.get_all_start_methods():
-        _draw_each(plots)
-        return
-    other = multiprocessing.get_context("fork").Process(target=_draw_each, args=(rest,), name="draw figures")
-    other.start()
-    _draw_each(first)
-    other.join()
-    if other.exitcode != 0:
-        raise RuntimeError(f"drawing {', '.join(path.name for path, _, _ in rest)} failed (exit code {other.exitcode})")
+    def __enter__(self) -> Drawing:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+
+    def finish(self) -> list[CardFigure] | None:
+        if self._figures is not None:
+            _draw_each(self._here)
+        if self._process is not None:
+            self._process.join()
+            if self._process.exitcode != 0:
+                names = ", ".join(path.name for path, _, _ in self._plots)
+                raise RuntimeError(f"drawing {names} failed (exit code {self._process.exitcode})")
+            self._process = None
+        return self._figures
 
 
 def _draw_each(plots: list[tuple[Path, str, Callable]]) -> None:
