@@ -8,6 +8,7 @@ import json
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.pipeline import Sentencizer
 
 from tradetalks.chunk_tokens import ChunkTokenizer
 from tradetalks.model import Entity, EntityColumns
@@ -21,7 +22,7 @@ _spec.loader.exec_module(synthetic)
 
 LABELS = ["ORG", "GPE"]
 piece = st.sampled_from(["Geneva", "U.S.", "U.S.-China", "Zürich", "🚢", "1.5%", "said", "\n", "  ", "...",
-                         ".", "!", "?", '"', ")", "(", "—", ",", "’s", "e.g.", "Mr.", "北京。", "¡Hola!"])
+                         ".", "!", "?", '"', ")", "(", "—", ",", "’s", "e.g.", "Mr.", "北京。", "¡Hola!", "।", "؟", "!!"])
 texts = st.lists(piece, max_size=25).map(" ".join)
 
 
@@ -30,6 +31,12 @@ def sentencizer(text: str) -> list[bool]:
     nlp = english()
     doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
     return [bool(token.is_sent_start) for token in doc]
+
+
+def test_every_character_that_ends_a_sentence_is_a_punctuation_token():
+    """analyse looks for the sentencizer's characters among the punctuation tokens only."""
+    vocab = chunk_tokenizer().nlp.vocab
+    assert [char for char in Sentencizer.default_punct_chars if not vocab[char].is_punct] == []
 
 
 @settings(max_examples=150, deadline=None)

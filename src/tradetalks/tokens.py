@@ -175,7 +175,9 @@ def _sentence_starts(orth: np.ndarray, is_punct: np.ndarray, is_text_start: np.n
         return starts
     position = 2 * np.arange(len(orth), dtype=np.int64)
     hashes = _punct_hashes()  # sorted: a lookup each, rather than np.isin's sort of all the tokens
-    period = hashes[np.minimum(np.searchsorted(hashes, orth), len(hashes) - 1)] == orth
+    period = np.zeros(len(orth), bool)
+    punct = np.flatnonzero(is_punct)  # every punct_chars token is punctuation (tested): only those are looked up
+    period[punct] = hashes[np.minimum(np.searchsorted(hashes, orth[punct]), len(hashes) - 1)] == orth[punct]
     word = ~period & ~is_punct
     last_period = np.maximum.accumulate(np.where(period, position, -2))
     last_reset = np.maximum.accumulate(np.maximum(np.where(word, position, -2),
