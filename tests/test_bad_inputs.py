@@ -17,7 +17,10 @@ import pytest
 
 from bad_inputs import CASES
 from conftest import ROOT
+from tradetalks.build import build
 from tradetalks.label_config import check_label_config
+from tradetalks.problems import FatalInputError
+from tradetalks.splits import SplitAssignment
 from tradetalks.validate import validate
 
 KEYS = ("code", "task", "annotation", "region")
@@ -44,6 +47,24 @@ def test_library_reports_each_problem_where_it_is(case, tmp_path, scheme, export
     assert report.valid is not case.has_errors
     for found in report.problems:
         assert found.file and found.file.endswith(case.suffix) and found.message
+
+
+BUILD_CODES = ("W501", "W502", "W503")  # what only a build finds: tokens, splits
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind != "config"], ids=lambda c: c.name)
+def test_build_finds_what_validate_finds(case, tmp_path, scheme, export_schema):
+    """A build runs every check validate runs: running validate before it checks nothing more."""
+    path = tmp_path / f"input{case.suffix}"
+    path.write_bytes(case.make())
+    out = tmp_path / "out"
+    try:
+        report = build([path], out, scheme, export_schema, SplitAssignment({}), "# card\n", configs=["spans"]).report
+    except FatalInputError as err:
+        report = err.report
+    assert report.valid is not case.has_errors
+    assert out.exists() is not case.has_errors
+    assert {found for found in report.flatten(KEYS) if found[0] not in BUILD_CODES} == case.expected
 
 
 @pytest.fixture(scope="module")
