@@ -134,7 +134,8 @@ class ShardedWriter:
             self._encode_rows()
 
     def write_table(self, table: pa.Table) -> None:
-        """Append rows already encoded (as RowEncoder.table makes them)."""
+        """Append rows already encoded (as RowEncoder.table makes them; a string column may come
+        dictionary-encoded, to take less memory on its way here, and is written as plain strings)."""
         self._encode_rows()
         if table.num_rows:
             self._tables.append(table)
@@ -152,7 +153,7 @@ class ShardedWriter:
         pending = pa.concat_tables(self._tables)
         offset = 0
         while pending.num_rows - offset >= self.batch_rows or (final and offset < pending.num_rows):
-            self._write_group(pending.slice(offset, self.batch_rows).combine_chunks())
+            self._write_group(plain(pending.slice(offset, self.batch_rows), self.schema))
             offset += self.batch_rows
         rest = pending.slice(offset)
         self._tables = [rest] if rest.num_rows else []
@@ -188,6 +189,17 @@ class ShardedWriter:
             path.rename(target)
             final.append(target)
         return final
+
+
+def plain(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`table` as `schema` has it, in one chunk a column: its dictionary-encoded columns decoded (as
+    without_validity leaves a column with no null)."""
+    if table.schema == schema:
+        return table.combine_chunks()
+    columns = [column.combine_chunks() if column.type == field.type
+               else without_validity(column.cast(field.type).combine_chunks())
+               for column, field in zip(table.columns, schema)]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _column_paths(schema: pa.Schema) -> list[str]:

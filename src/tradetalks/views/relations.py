@@ -95,19 +95,28 @@ class RelationsView:
                 tails.append(position[id(tail)])
                 labels.append(label_ids[label])
         counts = np.bincount(np.array(owners, np.int64), minlength=len(docs))
-        owners = pa.array(owners, pa.int64())
+        owners = pa.array(owners, pa.int32())
         structs = mention_structs(batch.entities, self.scheme.entity_labels, schema.field("head").type)
         columns = [
             pa.array(ids, pa.string()),
             pa.array([doc.document_id for doc in docs], pa.string()).take(owners),
             pa.array([doc.paragraph for doc in docs], pa.int32()).take(owners),
             pa.array([doc.task_id for doc in docs], pa.int64()).take(owners),
-            pa.array([doc.text for doc in docs], pa.string()).take(owners),
+            pa.DictionaryArray.from_arrays(owners, pa.array([doc.text for doc in docs], pa.string())),
             structs.take(pa.array(heads, pa.int64())),
             structs.take(pa.array(tails, pa.int64())),
             pa.array(labels, pa.int64()),
         ]
-        return pa.Table.from_arrays([without_validity(column) for column in columns], schema=schema), counts
+        columns = [without_validity(column) for column in columns]
+        return pa.Table.from_arrays(columns, schema=self.table_schema), counts
+
+    @functools.cached_property
+    def table_schema(self) -> pa.Schema:
+        """The schema of the tables `table` makes: its features', but the paragraph text dictionary-encoded
+        (a task's text is in each of its pairs' rows; ShardedWriter writes it as plain strings)."""
+        schema = self._schema
+        at = schema.get_field_index("text")
+        return schema.set(at, schema.field(at).with_type(pa.dictionary(pa.int32(), pa.string())))
 
     @functools.cached_property
     def _schema(self) -> pa.Schema:
