@@ -528,3 +528,19 @@ def test_a_shard_never_holds_more_rows_than_its_size(tmp_path, scheme):
     counts = [pq.ParquetFile(path).metadata.num_rows for path in writer.close()]
     assert sum(counts) == 400
     assert max(counts) <= 120
+
+
+def test_a_dictionary_encoded_column_is_written_as_plain_strings_and_nothing_else_is_converted(tmp_path):
+    features = datasets.Features({"text": datasets.Value("string"), "n": datasets.Value("int32")})
+    texts = pa.DictionaryArray.from_arrays(pa.array([0, 0, 1, 0], pa.int32()), pa.array(["a b", "c"]))
+    plain_texts = ShardedWriter(tmp_path / "plain", "train", features)
+    plain_texts.write_table(pa.table({"text": pa.array(["a b", "a b", "c", "a b"]), "n": pa.array([1, 2, 3, 4], pa.int32())}))
+    encoded = ShardedWriter(tmp_path / "encoded", "train", features)
+    encoded.write_table(pa.table({"text": texts, "n": pa.array([1, 2, 3, 4], pa.int32())}))
+    [first], [second] = plain_texts.close(), encoded.close()
+    assert first.read_bytes() == second.read_bytes()
+    assert plain_texts.num_bytes == encoded.num_bytes
+    wrong = ShardedWriter(tmp_path / "wrong", "train", features)
+    with pytest.raises(TypeError, match="'n' is int64"):
+        wrong.write_table(pa.table({"text": texts, "n": pa.array([1, 2, 3, 4], pa.int64())}))
+        wrong.close()

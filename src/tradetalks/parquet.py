@@ -192,13 +192,20 @@ class ShardedWriter:
 
 
 def plain(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """`table` as `schema` has it, in one chunk a column: its dictionary-encoded columns decoded (as
-    without_validity leaves a column with no null)."""
+    """`table` as `schema` has it, in one chunk a column: a string column that came dictionary-encoded
+    is decoded (as without_validity leaves a column with no null). Any other difference is an error."""
     if table.schema == schema:
         return table.combine_chunks()
-    columns = [column.combine_chunks() if column.type == field.type
-               else without_validity(column.cast(field.type).combine_chunks())
-               for column, field in zip(table.columns, schema)]
+    if table.schema.names != schema.names:
+        raise ValueError(f"columns {table.schema.names}; the features have {schema.names}")
+    columns = []
+    for column, field in zip(table.columns, schema):
+        if column.type == field.type:
+            columns.append(column.combine_chunks())
+        elif pa.types.is_dictionary(column.type) and column.type.value_type == field.type:
+            columns.append(without_validity(column.cast(field.type).combine_chunks()))
+        else:
+            raise TypeError(f"column {field.name!r} is {column.type}; the features say {field.type}")
     return pa.Table.from_arrays(columns, schema=schema)
 
 
