@@ -79,11 +79,11 @@ class Drawing:
         ]
         self._figures = [CardFigure(f"{FIGURES_DIR}/{name}", title) for name, title, _ in plots]
         self._plots = [(folder / FIGURES_DIR / name, title, draw) for name, title, draw in plots]
-        self._here = self._plots
+        self._here, self._elsewhere = self._plots, []
         if "fork" in multiprocessing.get_all_start_methods():
-            self._here, elsewhere = self._plots[:1], self._plots[1:]
+            self._here, self._elsewhere = self._plots[:1], self._plots[1:]
             self._process = multiprocessing.get_context("fork").Process(
-                target=_draw_each, args=(elsewhere,), name="draw the card's figures")
+                target=_draw_each, args=(self._elsewhere,), name="draw the card's figures")
             self._process.start()
 
     def __enter__(self) -> Drawing:
@@ -100,7 +100,7 @@ class Drawing:
         if self._process is not None:
             self._process.join()
             if self._process.exitcode != 0:
-                names = ", ".join(path.name for path, _, _ in self._plots)
+                names = ", ".join(path.name for path, _, _ in self._elsewhere)
                 raise RuntimeError(f"drawing {names} failed (exit code {self._process.exitcode})")
             self._process = None
         return self._figures
