@@ -534,7 +534,8 @@ def test_a_dictionary_encoded_column_is_written_as_plain_strings_and_nothing_els
     features = datasets.Features({"text": datasets.Value("string"), "n": datasets.Value("int32")})
     texts = pa.DictionaryArray.from_arrays(pa.array([0, 0, 1, 0], pa.int32()), pa.array(["a b", "c"]))
     plain_texts = ShardedWriter(tmp_path / "plain", "train", features)
-    plain_texts.write_table(pa.table({"text": pa.array(["a b", "a b", "c", "a b"]), "n": pa.array([1, 2, 3, 4], pa.int32())}))
+    plain_texts.write_table(pa.table({"text": pa.array(["a b", "a b", "c", "a b"]),
+                                      "n": pa.array([1, 2, 3, 4], pa.int32())}))
     encoded = ShardedWriter(tmp_path / "encoded", "train", features)
     encoded.write_table(pa.table({"text": texts, "n": pa.array([1, 2, 3, 4], pa.int32())}))
     [first], [second] = plain_texts.close(), encoded.close()

@@ -78,10 +78,10 @@ class Drawing:
              lambda fig: _span_lengths(fig, stats.total().span_lengths)),
         ]
         self._figures = [CardFigure(f"{FIGURES_DIR}/{name}", title) for name, title, _ in plots]
-        self._plots = [(folder / FIGURES_DIR / name, title, draw) for name, title, draw in plots]
-        self._here, self._elsewhere = self._plots, []
+        drawn = [(folder / FIGURES_DIR / name, title, draw) for name, title, draw in plots]
+        self._here, self._elsewhere = drawn, []
         if "fork" in multiprocessing.get_all_start_methods():
-            self._here, self._elsewhere = self._plots[:1], self._plots[1:]
+            self._here, self._elsewhere = drawn[:1], drawn[1:]
             self._process = multiprocessing.get_context("fork").Process(
                 target=_draw_each, args=(self._elsewhere,), name="draw the card's figures")
             self._process.start()
