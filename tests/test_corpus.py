@@ -14,7 +14,7 @@ from tradetalks.splits import SPLITS, SplitAssignment
 from tradetalks.validate import validate
 
 EXPORTS = ROOT / "annotations" / "exports"
-SEED = ROOT.parent / "shared" / "seed" / "000_63fbcf5007623389.txt"
+SEED = ROOT / "annotations" / "texts" / "000_63fbcf5007623389.txt"
 
 
 @pytest.fixture(scope="module")
