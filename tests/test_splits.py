@@ -38,3 +38,36 @@ def test_the_compact_index_answers_as_the_assignment_does(frozen, others):
     assignment = SplitAssignment(frozen)
     keys = list(frozen) + others
     assert assignment.index().splits_of(keys) == [assignment.split_of(key) for key in keys]
+
+
+def test_a_new_document_s_paragraphs_share_one_split_and_follow_its_frozen_ones():
+    assignment = SplitAssignment({"a/1": "test", "a/2": "train"})
+    assert assignment.split_of("a/3") == ("test", False)  # the split of the document's first frozen paragraph
+    splits = {assignment.split_of(f"doc{d}/{p}")[0] for d in range(40) for p in range(1, 6)
+              if d == 7}
+    assert len(splits) == 1
+    assert assignment.index().splits_of(["a/3", "doc7/2"]) == [("test", False), (splits.pop(), False)]
+
+
+def test_new_documents_are_sampled_systematically_in_the_order_given():
+    assignment = SplitAssignment({"seed/1": "train", "seed/2": "test"})
+    documents = [f"d{i:02d}" for i in range(97)]
+    for document in documents:
+        for paragraph in (1, 2, 3):
+            assignment.split_of(f"{document}/{paragraph}")
+    # publisher, then date: odd documents are one publisher's, even ones another's
+    order = {d: (int(d[1:]) % 2, int(d[1:])) for d in documents}
+    assignment.assign_documents(order)
+    by_document = {}
+    for key, split in assignment.added.items():
+        by_document.setdefault(key.partition("/")[0], set()).add(split)
+    assert all(len(splits) == 1 for splits in by_document.values())
+    counts = {split: sum(1 for s in by_document.values() if s == {split}) for split in SPLITS}
+    assert counts == {"train": 78, "validation": 10, "test": 9}
+    ordered = sorted(documents, key=order.get)
+    # counted on from the one frozen document: the 4th, 14th, ... new document (k = 4, 14, ...) is validation
+    assert by_document[ordered[3]] == {"validation"} and by_document[ordered[8]] == {"test"}
+    for publisher in (0, 1):
+        mine = [d for d in documents if order[d][0] == publisher]
+        assert {next(iter(by_document[d])) for d in mine} == set(SPLITS)
+    assert assignment.split_of("seed/2") == ("test", True)

@@ -5,18 +5,24 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from .. import paths
+from ..documents import MANIFEST_FILE, ManifestError, load_manifest
 from ..problems import Report
-from ..splits import SplitAssignment
+from ..splits import SplitAssignment, document_of
 from ..validate import check_exports
 from .common import CommandError, export_files, load_contract, run_safely
 
 
 def register(sub) -> None:
     parser = sub.add_parser("splits", help="show or freeze the split assignment",
-                            description="List how tasks fall into splits; with --freeze, record the tasks "
-                                        "that have no frozen split yet in annotations/splits.json.")
+                            description="List how tasks and documents fall into splits; with --freeze, record "
+                                        "the tasks that have no frozen split yet in annotations/splits.json. A new "
+                                        "document's paragraphs all go to one split; new documents are spread over "
+                                        "the splits by publisher and date (annotations/documents.tsv).")
     parser.add_argument("inputs", nargs="*", type=Path, metavar="PATH")
     parser.add_argument("--splits", type=Path, default=None, help="splits file (default: annotations/splits.json)")
+    parser.add_argument("--documents", type=Path, default=None,
+                        help=f"the documents' manifest (default: annotations/{MANIFEST_FILE})")
     parser.add_argument("--freeze", action="store_true", help="write new tasks' splits to the file")
     parser.set_defaults(run=run_safely(run))
 
@@ -27,15 +33,32 @@ def run(args) -> int:
         assignment = SplitAssignment.load(args.splits)
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
-    counts: Counter = Counter()
     report = Report()
-    for doc in check_exports(export_files(args.inputs), scheme, export_schema, report):
-        split, _ = assignment.split_of(doc.key)
-        counts[split] += 1
-    print(", ".join(f"{split}: {n}" for split, n in sorted(counts.items())) or "no tasks")
+    keys = [doc.key for doc in check_exports(export_files(args.inputs), scheme, export_schema, report)]
+    for key in keys:
+        assignment.split_of(key)
+    if assignment.added:
+        assignment.assign_documents(_order(args.documents))
+    splits = {key: assignment.split_of(key)[0] for key in keys}
+    tasks = Counter(splits.values())
+    documents = Counter(split for split in {(document_of(k), s) for k, s in splits.items()} for split in [split[1]])
+    print(", ".join(f"{split}: {tasks[split]} tasks, {documents[split]} documents" for split in sorted(tasks))
+          or "no tasks")
     if assignment.added:
         print(f"{len(assignment.added)} task(s) without a frozen split")
         if args.freeze:
             assignment.save()
             print(f"recorded them in {assignment.path}")
     return 0
+
+
+def _order(manifest: Path | None) -> dict[str, tuple]:
+    """New documents are taken by publisher, then date, when the manifest lists them."""
+    path = manifest or paths.annotations_dir() / MANIFEST_FILE
+    if manifest is None and not path.is_file():
+        return {}
+    try:
+        records = load_manifest(path)
+    except ManifestError as err:
+        raise CommandError(str(err)) from None
+    return {r.document_id: (r.publisher, r.date) for r in records.values()}
