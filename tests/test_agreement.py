@@ -56,3 +56,29 @@ def test_single_and_cancelled_annotations_are_not_measured(scheme):
     doc, _ = parse_task(t, scheme, "x.json", set())
     agreement.add(doc)
     assert agreement.tasks == 0 and agreement.entities.f1() is None
+
+
+def test_an_adjudicated_ground_truth_is_left_out_of_agreement(scheme):
+    def disagree(a, text):
+        a["result"][3] = span("g2", 48, 54, "LOC", text)
+        a["result"] = [r for r in a["result"] if r.get("from_id") != "g2" and r.get("to_id") != "g2"]
+
+    two_passes = Agreement()
+    two_passes.add(doc_with_second_annotation(scheme, disagree))
+    task = simple_task(1)
+    first = copy.deepcopy(task["annotations"][0])
+    first["ground_truth"] = False
+    second = copy.deepcopy(first)
+    second.update(id=2, completed_by=2)
+    disagree(second, task["data"]["text"])
+    adjudicated = copy.deepcopy(first)  # the adjudicator kept the first pass's reading
+    adjudicated.update(id=3, completed_by=3, ground_truth=True)
+    task["annotations"] = [first, second, adjudicated]
+    doc, problems = parse_task(task, scheme, "x.json", set())
+    assert problems == []
+    measured = Agreement()
+    measured.add(doc)
+    # counted with the passes, the adjudication would have raised agreement: it is not a pass
+    assert (measured.tasks, measured.pairs) == (1, 1)
+    assert measured.entities.f1() == two_passes.entities.f1() < 1.0
+    assert measured.documents == {doc.document_id}

@@ -160,8 +160,9 @@ def agreement_section(scheme: Scheme, agreement: Agreement) -> str:
                 for label in scheme.relation_labels if agreement.relations.total[label]]
     return "\n\n".join([
         head,
-        f"Measured on {agreement.tasks} task(s) with two or more annotations ({agreement.pairs} annotation "
-        "pair(s)). Spans agree when start, end and label match exactly; relations when both endpoints' "
+        f"Measured on {agreement.tasks} task(s) of {len(agreement.documents)} document(s) with two or more "
+        f"independent annotations ({agreement.pairs} annotation pair(s)); where a task also has an adjudicated "
+        "annotation marked ground truth, it is left out. Spans agree when start, end and label match exactly; relations when both endpoints' "
         "offsets and the label match. F1 is pairwise: 2 x agreed / (count in A + count in B).",
         f"Entity span F1 (micro): {cell(agreement.entities)}. Relation F1 (micro): {cell(agreement.relations)}.",
         _table(["entity type", "F1", "mentions (both annotators)"], rows),
