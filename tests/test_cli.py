@@ -72,8 +72,11 @@ def test_unreadable_scheme_is_a_clean_error(tmp_path):
 def test_readme_lists_every_problem_code():
     from tradetalks.commands.codes import codes_table
 
+    from tradetalks.consistency import CODES as CONSISTENCY_CODES
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert codes_table() in readme
+    assert codes_table(CONSISTENCY_CODES) in readme
 
 
 def test_readme_documents_every_command():

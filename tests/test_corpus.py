@@ -9,12 +9,14 @@ from datasets import ClassLabel, load_dataset
 from conftest import ROOT
 from tradetalks.build import build
 from tradetalks.card import split_front_matter
+from tradetalks.documents import load_manifest, paragraphs_of
 from tradetalks.reader import find_exports
 from tradetalks.splits import SPLITS, SplitAssignment
 from tradetalks.validate import validate
 
 EXPORTS = ROOT / "annotations" / "exports"
 SEED = ROOT / "annotations" / "texts" / "000_63fbcf5007623389.txt"
+MANIFEST = load_manifest(ROOT / "annotations" / "documents.tsv")
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +29,7 @@ def built(tmp_path_factory, scheme, export_schema):
     out = tmp_path_factory.mktemp("dist") / "tradetalks"
     result = build(find_exports(EXPORTS), out, scheme, export_schema,
                    SplitAssignment.load(ROOT / "annotations" / "splits.json"),
-                   (ROOT / "dataset_card.md").read_text(encoding="utf-8"))
+                   (ROOT / "dataset_card.md").read_text(encoding="utf-8"), documents=MANIFEST)
     return result
 
 
@@ -47,6 +49,20 @@ def test_seed_document_is_every_paragraph_verbatim(corpus):
     seed = sorted((d for d in docs if d.document_id == "63fbcf5007623389"), key=lambda d: d.paragraph)
     assert [d.text for d in seed] == paragraphs
     assert [d.paragraph for d in seed] == list(range(1, len(paragraphs) + 1))
+
+
+def test_every_document_in_the_corpus_is_every_paragraph_of_its_text_verbatim(corpus):
+    _, docs = corpus
+    by_document: dict[str, list] = {}
+    for doc in docs:
+        by_document.setdefault(doc.document_id, []).append(doc)
+    assert set(by_document) <= set(MANIFEST)
+    for document_id, tasks in by_document.items():
+        record = MANIFEST[document_id]
+        paragraphs = paragraphs_of((ROOT / "annotations" / "texts" / record.file).read_text(encoding="utf-8"))
+        tasks.sort(key=lambda d: d.paragraph)
+        assert [d.text for d in tasks] == paragraphs, record.file
+        assert {d.source for d in tasks} == {record.file}
 
 
 def test_every_task_has_a_frozen_split(corpus):
@@ -122,10 +138,14 @@ def test_card_metadata_and_statistics_match_the_data(built, scheme):
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert set(configs) >= {"spans", "ner"} and configs["spans"].get("default") is True
     for info in meta["dataset_info"]:
+        loaded = load(built.output, info["config_name"])
         for split in info["splits"]:
             shards = list((built.output / "data" / info["config_name"]).glob(f"{split['name']}-*.parquet"))
             assert shards
-            assert split["num_examples"] == load(built.output, info["config_name"])[split["name"]].num_rows
+            assert split["num_examples"] == loaded[split["name"]].num_rows
+            # datasets counts num_bytes itself when it loads; the card says the same
+            assert split["num_bytes"] == loaded[split["name"]].info.splits[split["name"]].num_bytes
+        assert info["dataset_size"] == loaded["train"].info.dataset_size
     spans = load(built.output)
     for label in scheme.entity_labels:
         counts = [sum(scheme.entity_labels[e["label"]] == label for row in spans[s] for e in row["entities"])
@@ -134,11 +154,42 @@ def test_card_metadata_and_statistics_match_the_data(built, scheme):
     assert meta["license"] and meta["task_categories"] and meta["size_categories"] == ["n<1K"]
 
 
+def test_every_row_leads_to_its_document_s_source_and_licence(built):
+    spans = load(built.output)
+    documents = load(built.output, "documents")
+    for split in SPLITS:
+        listed = {row["document_id"]: row for row in documents[split]}
+        assert set(listed) == {row["document_id"] for row in spans[split]}
+        for document_id, row in listed.items():
+            record = MANIFEST[document_id]
+            assert (row["title"], row["date"], row["publisher"], row["url"], row["licence"], row["sha256"]) == (
+                record.title, record.date, record.publisher, record.url, record.licence, record.sha256)
+
+
 def test_build_is_byte_identical_when_repeated(tmp_path, built, scheme, export_schema):
     again = build(find_exports(EXPORTS), tmp_path / "tradetalks", scheme, export_schema,
                   SplitAssignment.load(ROOT / "annotations" / "splits.json"),
-                  (ROOT / "dataset_card.md").read_text(encoding="utf-8"))
+                  (ROOT / "dataset_card.md").read_text(encoding="utf-8"), documents=MANIFEST)
     first = {p.relative_to(built.output): p.read_bytes() for p in built.output.rglob("*") if p.is_file()}
     second = {p.relative_to(again.output): p.read_bytes() for p in again.output.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_a_document_missing_from_the_manifest_is_w504_and_left_out(tmp_path, scheme, export_schema):
+    some = dict(list(MANIFEST.items())[1:]) if "63fbcf5007623389" in MANIFEST else {}
+    result = build(find_exports(EXPORTS), tmp_path / "tradetalks", scheme, export_schema,
+                   SplitAssignment.load(ROOT / "annotations" / "splits.json"),
+                   (ROOT / "dataset_card.md").read_text(encoding="utf-8"), documents=some,
+                   configs=["spans", "documents"])
+    assert [p.message for p in result.report.problems if p.code == "W504"] == [
+        "document 63fbcf5007623389 has no row in the manifest; the documents config leaves it out"]
+    meta, _ = split_front_matter((result.output / "README.md").read_text(encoding="utf-8"))
+    names = [c["config_name"] for c in meta["configs"]]
+    others = set().union(*(s.documents for s in result.stats.splits.values())) - {"63fbcf5007623389"}
+    if others:
+        assert names == ["spans", "documents"]
+        documents = load(result.output, "documents")
+        assert {r["document_id"] for split in documents for r in documents[split]} == others
+    else:  # no document is left: no documents config at all (load_dataset refuses a config without rows)
+        assert names == ["spans"]

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from .agreement import Agreement
 from .baseline import BASELINE_MARKER, SCORES_FILE, baseline_section
-from .card import figures_section, render_card
+from .card import consistency_section, documents_section, figures_section, render_card
+from .documents import DocumentRecord
 from .figures import Drawing, preload as preload_figures
-from .parquet import ShardedWriter
+from .parquet import ShardedWriter, loaded_num_bytes
 from .paths import repo_root
 from .parallel import Job, check_chunks
 from .problems import FatalInputError, Report, problem
@@ -20,6 +21,9 @@ from .splits import SPLITS, FrozenSplits, SplitAssignment
 from .staging import Claim, claimed_folder, remove_abandoned
 from .stats import Statistics
 from .views import all_views
+from .views.documents import DocumentsConfig
+
+CONSISTENCY_FILE = "results/consistency.json"
 
 
 @dataclass
@@ -41,10 +45,14 @@ class BuildResult:
 
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
           splits: SplitAssignment | FrozenSplits, card_prose: str, progress=None, baseline_scores: Path | None = None,
-          num_proc: int = 1, configs: list[str] | None = None) -> BuildResult:
+          num_proc: int = 1, configs: list[str] | None = None,
+          documents: dict[str, DocumentRecord] | None = None, consistency: Path | None = None) -> BuildResult:
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
 
-    `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json).
+    `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json),
+    `consistency` the summary of `tradetalks consistency` for its consistency section (default:
+    results/consistency.json). `documents` (the manifest's records) adds the `documents` config and the card's
+    table of sources; a document it does not list is a W504 warning.
     With `num_proc` > 1, tasks are checked and their rows made in that many processes (num_proc - 1
     workers and this one); the dataset is the same, byte for byte. `configs` names the configs to build (default: all).
     """
@@ -73,6 +81,11 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
         for split in SPLITS:
             if stats.splits[split].tasks == 0:
                 report.problems.append(problem("W503", f"the {split} split has no task; it is left out of the dataset"))
+        card_views = list(views)
+        with_documents = documents is not None and (configs is None or DocumentsConfig.name in configs) and \
+            _write_documents(staging, documents, stats, writers, report)
+        if with_documents:
+            card_views.append(DocumentsConfig())
         with Drawing(staging, scheme, stats) as drawing:  # the figures are drawn while the files are closed
             files = []
             for (config, split), writer in writers.items():
@@ -80,10 +93,11 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
                     continue  # load_dataset refuses a declared split without rows: an empty split is left out
                 paths = writer.close()
                 files.append(SplitFiles(config, split, [p.relative_to(staging) for p in paths],
-                                        writer.num_examples, writer.num_bytes))
+                                        writer.num_examples, loaded_num_bytes(paths, writer.features)))
             figures = drawing.finish()
-        card = render_card(card_prose, scheme, views, files, stats, agreement,
-                           extra_sections=[figures_section(figures)],
+        extra = [documents_section(documents, stats)] if with_documents else []
+        extra += [consistency_section(consistency or repo_root() / CONSISTENCY_FILE, stats), figures_section(figures)]
+        card = render_card(card_prose, scheme, card_views, files, stats, agreement, extra_sections=extra,
                            placed_sections={BASELINE_MARKER: baseline_section(
                                baseline_scores or repo_root() / SCORES_FILE, stats)})
         (staging / "README.md").write_text(card, encoding="utf-8")
@@ -94,6 +108,27 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     finally:
         claim.release()
     return BuildResult(report, output, stats, files)
+
+
+def _write_documents(staging: Path, documents: dict[str, DocumentRecord], stats, writers, report: Report) -> int:
+    """The documents config's writers, one per split with documents in the manifest, added to `writers`;
+    returns how many rows they hold (a split without rows is left out, as load_dataset refuses it)."""
+    config = DocumentsConfig()
+    seen = set().union(*(stats.splits[split].documents for split in SPLITS))
+    for document_id in sorted(seen - set(documents)):
+        report.problems.append(problem("W504", f"document {document_id} has no row in the manifest; the "
+                                               "documents config leaves it out"))
+    rows = 0
+    for split in SPLITS:
+        listed = sorted(stats.splits[split].documents & set(documents))
+        if not listed:
+            continue
+        writer = ShardedWriter(staging / "data" / config.name, split, config.features(), distinct=config.distinct)
+        for document_id in listed:
+            writer.write(config.row(documents[document_id]))
+        writers[(config.name, split)] = writer
+        rows += len(listed)
+    return rows
 
 
 def _staging_folder(output: Path) -> tuple[Path, Claim]:

@@ -168,3 +168,56 @@ def agreement_section(scheme: Scheme, agreement: Agreement) -> str:
         _table(["entity type", "F1", "mentions (both annotators)"], rows),
         _table(["relation type", "F1", "relations (both annotators)"], rel_rows) if rel_rows else "",
     ]).rstrip()
+
+
+def documents_section(documents: dict, stats: Statistics) -> str:
+    """Where each document came from, its licence and its split(s), from the manifest."""
+    in_split = {split: stats.splits[split].documents for split in SPLITS}
+    built = [r for r in documents.values() if any(r.document_id in docs for docs in in_split.values())]
+    government = [r for r in built if r.government_work]
+    rows = []
+    for r in sorted(built, key=lambda r: (r.date or "0000", r.file)):
+        title = f"[{r.title.replace('|', '/')}]({r.url})" if r.url else (r.title or "(unknown)")
+        splits = ", ".join(split for split in SPLITS if r.document_id in in_split[split])
+        licence = "U.S. government work, public domain (17 U.S.C. 105)" if r.government_work else r.licence
+        rows.append([r.document_id, r.date or "unknown", r.publisher or "unknown", r.kind, title, splits, licence])
+    publishers: dict[str, int] = {}
+    for r in built:
+        publishers[r.publisher or "unknown"] = publishers.get(r.publisher or "unknown", 0) + 1
+    return "\n\n".join([
+        "## Source documents and licences",
+        f"{len(built)} documents: " + ", ".join(f"{n} from {p}" for p, n in sorted(publishers.items())) + ". "
+        f"{len(government)} are works of the U.S. federal government, in the public domain in the United States "
+        "(17 U.S.C. 105), and may be redistributed, commercial use included. The `documents` config has one row "
+        "per document (title, date, publisher, kind, URL, origin, licence, file and sha256); join it to any other "
+        "config on `document_id`.",
+        _table(["document_id", "date", "publisher", "kind", "title", "split", "licence"], rows),
+    ])
+
+
+def consistency_section(path, stats: Statistics) -> str:
+    """The counts of `tradetalks consistency --summary`, said to be stale when the corpus has changed since."""
+    import json
+
+    head = "## Consistency checks"
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        counts = summary["counts"]
+    except FileNotFoundError:
+        return f"{head}\n\nNot run on this data: `tradetalks consistency --summary results/consistency.json`."
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return f"{head}\n\nThe consistency summary ({path.name}) could not be read: {err!r}."
+    from .consistency import CODES
+
+    rows = [[code, CODES[code].name, c["found"], c["accepted"], c["open"]] for code, c in counts.items()
+            if code in CODES]
+    parts = [head,
+             f"`tradetalks consistency` compares the gold annotations of all {summary['tasks']} tasks with one "
+             "another and with the guidelines' habits. Every finding was either fixed in Label Studio before "
+             "this release (and so is not counted) or is accepted, with its reason, in "
+             "`annotations/consistency.tsv` of the source repository.",
+             _table(["code", "check", "found", "accepted with a reason", "open"], rows)]
+    if summary["tasks"] != stats.total().tasks:
+        parts.append(f"**The summary was made on {summary['tasks']} tasks, this build has "
+                     f"{stats.total().tasks}**: rerun `tradetalks consistency --summary results/consistency.json`.")
+    return "\n\n".join(parts)

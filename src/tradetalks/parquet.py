@@ -220,3 +220,25 @@ def _column_paths(schema: pa.Schema) -> list[str]:
         else:
             yield path
     return [path for field in schema for path in leaves(field.type, field.name)]
+
+
+def loaded_num_bytes(paths: list[Path], features: Features) -> int:
+    """The split's num_bytes as `datasets` counts it when it loads these files (the Parquet builder reads a
+    row group at a time, casts it to the features and adds up the tables' nbytes), so that the card's
+    dataset_info agrees with a loaded dataset's info. Arrow gives a column read back from Parquet buffers
+    that the rows as written did not have, so the writer's own count would differ."""
+    import pyarrow.dataset as pads
+    from datasets.table import table_cast
+
+    schema = features.arrow_schema
+    file_format = pads.ParquetFileFormat()
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            fragment = file_format.make_fragment(handle)
+            if not fragment.row_groups:
+                continue
+            for batch in fragment.to_batches(batch_size=fragment.row_groups[0].num_rows, batch_readahead=0,
+                                             fragment_readahead=0):
+                total += table_cast(pa.Table.from_batches([batch]), schema).nbytes
+    return total

@@ -68,6 +68,8 @@ _CODES = [
     Code("W501", "span-off-token-boundary", "A span does not fall on token boundaries; tokens were split at its edges."),
     Code("W502", "task-not-in-splits", "The task has no frozen split; `tradetalks splits --freeze` records one."),
     Code("W503", "empty-split", "A split has no task; it is left out of the dataset (load_dataset refuses empty splits)."),
+    Code("W504", "document-not-in-manifest", "A document has no row in annotations/documents.tsv; the documents "
+                                             "config leaves it out."),
     Code("E601", "output-unwritable", "The output folder cannot be written."),
     # bad input, faults and repairs
     Code("E007", "nesting-too-deep", "JSON nested more than 100 levels deep; the file is not read further."),

@@ -8,6 +8,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import paths
+from ..documents import MANIFEST_FILE
 from ..problems import FatalInputError, Report
 from ..reporting import text_report
 from ..splits import SplitAssignment
@@ -24,6 +25,9 @@ def register(sub) -> None:
     parser.add_argument("-o", "--output", type=Path, default=None, help="dataset folder (default: dist/tradetalks)")
     parser.add_argument("--splits", type=Path, default=None, help="frozen splits file (default: annotations/splits.json)")
     parser.add_argument("--card", type=Path, default=None, help="card prose (default: dataset_card.md)")
+    parser.add_argument("--documents", type=Path, default=None,
+                        help="the documents' manifest for the documents config (default: annotations/documents.tsv "
+                             "when the corpus' own exports are built)")
     parser.add_argument("--config", action="append", default=None, metavar="NAME", dest="configs",
                         help="build only this config (repeat for several; default: every config)")
     parser.add_argument("--num-proc", type=int, default=1, metavar="N",
@@ -36,6 +40,7 @@ def run(args) -> int:
     from ..build import build  # imports datasets and spaCy: only when building, so other commands start fast
     from ..card import CardError
     from ..views import all_views
+    from ..views.documents import DocumentsConfig
 
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
@@ -44,11 +49,12 @@ def run(args) -> int:
     try:
         prose = card_path.read_text(encoding="utf-8")
         splits = SplitAssignment.load(args.splits).index()  # the file's dict is let go: the index is all a build needs
+        documents = _manifest(args.documents, corpus=not args.inputs)
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
     if args.num_proc < 1:
         raise CommandError("--num-proc must be at least 1")
-    names = [view.name for view in all_views(scheme)]
+    names = [view.name for view in all_views(scheme)] + [DocumentsConfig.name]
     unknown = sorted(set(args.configs or ()) - set(names))
     if unknown:
         raise CommandError(f"no config named {', '.join(unknown)}; the configs are {', '.join(names)}")
@@ -56,7 +62,7 @@ def run(args) -> int:
     bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty())
     try:
         result = build(files, output, scheme, export_schema, splits, prose, progress=bar,
-                       num_proc=args.num_proc, configs=args.configs)
+                       num_proc=args.num_proc, configs=args.configs, documents=documents)
     except FatalInputError as err:
         bar.close()
         text_report(err.report or Report(problems=err.problems), sys.stderr)
@@ -73,6 +79,17 @@ def run(args) -> int:
     print(f"built {output}: {total.tasks} tasks, {sum(total.entities.values())} entities, "
           f"{sum(total.relations.values())} relations, {total.rows['ner']} sentences")
     return 0
+
+
+def _manifest(path: Path | None, corpus: bool):
+    """The manifest given, else the corpus' own when its exports are built: other exports' documents are
+    not in it."""
+    from ..documents import load_manifest
+
+    default = paths.annotations_dir() / MANIFEST_FILE
+    if path is None and not (corpus and default.is_file()):
+        return None
+    return load_manifest(path or default)
 
 
 def _returning_memory_pool() -> None:
