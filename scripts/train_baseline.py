@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import sys
+from importlib.metadata import version
 from collections import Counter
 from pathlib import Path
 
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                  "no pretrained weights or vectors",
         "command": "python scripts/train_baseline.py",
         "spacy": spacy.__version__,
+        # The scores depend on the numeric libraries too: a rerun gives the same scores with these versions.
+        "libraries": {name: version(name) for name in ("spacy", "thinc", "numpy")},
         "seed": args.seed,
         "settings": {key: value for key, value in settings.items() if key != "system.seed"},
         "selected_on": "validation",

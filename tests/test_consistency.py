@@ -134,3 +134,12 @@ def test_acceptance_covers_only_its_code_text_and_place():
     finding = check_corpus([doc("a", 1, "two one", [("two", "CARDINAL")]),
                             doc("b", 1, "one", [("one", "CARDINAL")])])
     assert [acceptance.covers(f) for f in finding] == [False]  # found at a/1:4
+
+
+def test_a_has_title_across_other_words_is_distant():
+    text = "President Biden met Scott Bessent, the Secretary. The President said Biden agreed."
+    spans = [("President", "TITLE"), ("Biden", "PERSON"), ("Scott Bessent", "PERSON"), ("Secretary", "TITLE"),
+             ("President", "TITLE"), ("Biden", "PERSON")]
+    relations = [(1, "has_title", 0), (2, "has_title", 3), (1, "has_title", 4)]
+    found = [f for f in check_corpus([doc("a", 1, text, spans, relations)]) if f.code == "C106"]
+    assert codes(found) == [("C106", "a/1:54", "President")]

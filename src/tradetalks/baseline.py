@@ -34,8 +34,10 @@ def _section(scores: dict, stats: Statistics) -> str:
     data = scores["data"]
     settings = scores["settings"]
     sizes = [f"{data[split]['tasks']} {split} tasks ({data[split]['entities']} entities)" for split in data]
+    libraries = scores.get("libraries") or {"spacy": scores["spacy"]}
     parts = [
-        f"Measured by `{scores['command']}` (spaCy {scores['spacy']}, seed {scores['seed']}, "
+        f"Measured by `{scores['command']}` ({', '.join(f'{k} {v}' for k, v in libraries.items())}, "
+        f"seed {scores['seed']}, "
         f"{settings['training.max_epochs']} epochs, model kept on {scores['selected_on']} F1) on "
         f"{', '.join(sizes[:-1])} and {sizes[-1]}.",
     ]

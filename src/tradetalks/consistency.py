@@ -34,12 +34,14 @@ CODES: dict[str, Code] = {c.code: c for c in [
                                         "nationality from the person."),
     Code("C105", "span-edge", "A span starts with an article or ends with a possessive or punctuation that the "
                               "guidelines leave out."),
+    Code("C106", "distant-has-title", "A has_title between a person and a title that the text does not put "
+                                      "together (more than a comma and an article between them)."),
 ]}
 
 # Between a person and a title in apposition: "Scott Bessent, Secretary of the Treasury".
 _ADJACENT = re.compile(r"^[\s\u00a0]*,?[\s\u00a0]*$")
 _BAD_START = re.compile(r"^(the|The|THE)\s")
-_BAD_END = re.compile(r"(['’]s|[,;:()\[\]\"“”])$")
+_BAD_END = re.compile(r"(['’]s|[,;:(\[\"“”])$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def check_corpus(docs: Iterable[Document]) -> list[Finding]:
     docs = sorted((d for d in docs if d.gold is not None), key=lambda d: d.sort_key)
     findings = _label_conflicts(docs) + _unmarked_occurrences(docs)
     for doc in docs:
-        findings += _pairs_without_relations(doc) + _span_edges(doc)
+        findings += _pairs_without_relations(doc) + _span_edges(doc) + _distant_titles(doc)
     order = list(CODES)
     return sorted(findings, key=lambda f: (order.index(f.code), f.text, f.where))
 
@@ -150,10 +152,34 @@ def _pairs_without_relations(doc: Document) -> list[Finding]:
     return findings
 
 
+# What may stand between a person and the title has_title gives them: "Scott Bessent, the Secretary".
+_TITLE_GAP = re.compile(r"^[\s\u00a0]*,?[\s\u00a0]*((the|a|an|our|its|his|her)[\s\u00a0]+)?$", re.IGNORECASE)
+
+
+def _distant_titles(doc: Document) -> list[Finding]:
+    spans = {e.id: e for e in doc.gold.entities}
+    findings = []
+    for relation in doc.gold.relations:
+        if relation.label != "has_title":
+            continue
+        person, title = spans[relation.head], spans[relation.tail]
+        first, second = sorted((person, title), key=lambda e: e.start)
+        if not _TITLE_GAP.match(doc.text[first.end:second.start]):
+            findings.append(Finding("C106", place(doc, title.start), title.text,
+                                    f"has_title from {person.text!r} across {second.start - first.end} characters"))
+    return findings
+
+
 def _span_edges(doc: Document) -> list[Finding]:
     return [Finding("C105", place(doc, e.start), e.text, "the span's edge holds an article, a possessive "
                                                           "or punctuation")
-            for e in doc.gold.entities if _BAD_START.search(e.text) or _BAD_END.search(e.text)]
+            for e in doc.gold.entities if _BAD_START.search(e.text) or _BAD_END.search(e.text) or _unopened(e.text)]
+
+
+def _unopened(text: str) -> bool:
+    """A closing bracket at the end that the span does not open: "(Congress)" or "Congress)", not "7(b)"."""
+    return text.endswith(")") and (text.count("(") != text.count(")") or text.startswith("(")) or \
+        text.endswith("]") and (text.count("[") != text.count("]") or text.startswith("["))
 
 
 @dataclass(frozen=True)
