@@ -35,7 +35,8 @@ CODES: dict[str, Code] = {c.code: c for c in [
     Code("C105", "span-edge", "A span starts with an article or ends with a possessive or punctuation that the "
                               "guidelines leave out."),
     Code("C106", "distant-has-title", "A has_title between a person and a title that the text does not put "
-                                      "together (more than a comma and an article between them)."),
+                                      "together (other words than titles, places, groups, commas, \"and\" and "
+                                      "articles between them)."),
 ]}
 
 # Between a person and a title in apposition: "Scott Bessent, Secretary of the Treasury".
@@ -133,9 +134,7 @@ def _pairs_without_relations(doc: Document) -> list[Finding]:
             title, person = before, after
         elif (before.label, after.label) == ("PERSON", "TITLE") and _ADJACENT.match(between):
             person, title = before, after
-            following = entities[at + 2] if at + 2 < len(entities) else None
-            if following is not None and following.label == "PERSON" and \
-                    not doc.text[title.end:following.start].strip():
+            if _title_of_next_person(doc.text, entities, at + 1):
                 continue  # "Scott Bessent, Commerce Secretary Howard Lutnick": the title is the next person's
         else:
             continue
@@ -152,8 +151,13 @@ def _pairs_without_relations(doc: Document) -> list[Finding]:
     return findings
 
 
-# What may stand between a person and the title has_title gives them: "Scott Bessent, the Secretary".
-_TITLE_GAP = re.compile(r"^[\s\u00a0]*,?[\s\u00a0]*((the|a|an|our|its|his|her)[\s\u00a0]+)?$", re.IGNORECASE)
+# What may stand between a person and a title that has_title gives them, once the other titles, names
+# of places and groups between them are taken out: "Scott Bessent, the Secretary", "Deputy Prime Minister
+# and Finance Minister Taro Aso", "Director of X and Chinese Communist Party Politburo Member Wang Yi".
+_TITLE_GAP = re.compile(r"^(?:[\s\u00a0,;()]|\b(?:and|as|the|a|an|of|to|for|our|its|his|her|sir|mr|mrs|ms|dr|madame"
+                        r"|royal|highness|majesty|excellency)\b\.?|['’]s)*$", re.IGNORECASE)
+# "Executive Vice Presidents Margrethe Vestager and Valdis Dombrovskis": a title shared by several names.
+_SKIPPABLE = ("TITLE", "NORP", "GPE", "ORG", "PERSON")
 
 
 def _distant_titles(doc: Document) -> list[Finding]:
@@ -164,10 +168,29 @@ def _distant_titles(doc: Document) -> list[Finding]:
             continue
         person, title = spans[relation.head], spans[relation.tail]
         first, second = sorted((person, title), key=lambda e: e.start)
-        if not _TITLE_GAP.match(doc.text[first.end:second.start]):
+        gap = list(doc.text[first.end:second.start])
+        for other in doc.gold.entities:
+            if other.label in _SKIPPABLE and first.end <= other.start and other.end <= second.start:
+                gap[other.start - first.end:other.end - first.end] = [" "] * (other.end - other.start)
+        if not _TITLE_GAP.match("".join(gap)):
             findings.append(Finding("C106", place(doc, title.start), title.text,
                                     f"has_title from {person.text!r} across {second.start - first.end} characters"))
     return findings
+
+
+def _title_of_next_person(text: str, entities: list, at: int) -> bool:
+    """Whether the TITLE entities[at] leads, through more titles joined by spaces or "and", to a person:
+    "Army Lieutenant General and Commander of Military Operations General Guillermo Briseno"."""
+    previous = entities[at]
+    for entity in entities[at + 1:]:
+        if not re.fullmatch(r"[\s\u00a0]*(and[\s\u00a0]+)?", text[previous.end:entity.start]):
+            return False
+        if entity.label == "PERSON":
+            return True
+        if entity.label != "TITLE":
+            return False
+        previous = entity
+    return False
 
 
 def _span_edges(doc: Document) -> list[Finding]:
