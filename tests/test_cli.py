@@ -25,7 +25,9 @@ def test_validate_the_corpus_folder_reads_its_exports_only():
     run = tradetalks("validate", "annotations/", "--format", "json")
     report = json.loads(run.stdout)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert report["problems"] == [] and report["stats"]["files"] == len(list((ROOT / "annotations" / "exports").glob("*.json")))
+    # the corpus' only warnings are paragraphs that two releases share (test_corpus checks them)
+    assert {p["code"] for p in report["problems"]} <= {"W403"} and report["valid"]
+    assert report["stats"]["files"] == len(list((ROOT / "annotations" / "exports").glob("*.json")))
 
 
 def test_validate_reports_every_problem_as_json_and_exits_one(tmp_path):

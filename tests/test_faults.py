@@ -131,11 +131,11 @@ def tmpfs(folder: Path, size: str):
 
 
 def fill(folder: Path) -> None:
-    with open(folder / "filler", "wb") as handle:
-        with contextlib.suppress(OSError):
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
+    # The last buffered bytes may meet the full device only when the file is closed: that is the point.
+    with contextlib.suppress(OSError), open(folder / "filler", "wb") as handle:
+        while True:
+            handle.write(b"\0" * 65536)
+            handle.flush()
 
 
 def limit_file_size():
