@@ -61,7 +61,7 @@ def test_conll_round_trips_tokens_tags_sentences_and_documents(exported):
     dataset, out, _ = exported
     ner = load_dataset(str(dataset), "ner", cache_dir=str(dataset.parent / "hf-cache"))
     names = ner["train"].features["ner_tags"].feature.names
-    assert sorted(p.name for p in out.iterdir()) == ["dev.txt", "test.txt", "train.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".tradetalks-export", "dev.txt", "test.txt", "train.txt"]
     for split, stem in (("train", "train"), ("validation", "dev"), ("test", "test")):
         got = [sentences for _, sentences in read_conll(out / f"{stem}.txt")]
         assert got == expected_documents(ner[split], names)

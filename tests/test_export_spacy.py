@@ -41,7 +41,7 @@ def read_docs(path):
 
 def test_one_file_per_split_named_as_spacy_expects(exported):
     _, out, stdout = exported
-    assert sorted(p.name for p in out.iterdir()) == ["dev.spacy", "test.spacy", "train.spacy"]
+    assert sorted(p.name for p in out.iterdir()) == [".tradetalks-export", "dev.spacy", "test.spacy", "train.spacy"]
     assert "dev.spacy: validation" in stdout
 
 

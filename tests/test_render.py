@@ -179,7 +179,7 @@ def test_render_command_writes_the_page_and_exits_one_on_errors(tmp_path):
     bad_task = simple_task(2)
     bad_task["annotations"][0]["result"][1]["value"]["end"] = 999
     bad = write_export(tmp_path / "bad", [bad_task])
-    run = tradetalks("render", bad, "-o", out)
+    run = tradetalks("render", bad, "-o", out, "--force")  # the page of the first run is replaced
     assert run.returncode == 1 and "0 error(s)" not in run.stdout and "Traceback" not in run.stderr
     assert "E201" in out.read_text(encoding="utf-8")
     assert [p.name for p in out.parent.iterdir()] == ["review.html"]

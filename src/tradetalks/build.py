@@ -13,6 +13,7 @@ from .card import consistency_section, documents_section, figures_section, rende
 from .documents import DocumentRecord
 from .figures import Drawing, preload as preload_figures
 from .parquet import ShardedWriter, loaded_num_bytes
+from .outputs import DATASET_MARK, check_folder_output, mark_folder
 from .paths import repo_root
 from .parallel import Job, check_chunks
 from .problems import FatalInputError, Report, problem
@@ -47,7 +48,8 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
           splits: SplitAssignment | FrozenSplits, card_prose: str, progress=None, baseline_scores: Path | None = None,
           num_proc: int = 1, configs: list[str] | None = None,
           documents: dict[str, DocumentRecord] | None = None, consistency: Path | None = None) -> BuildResult:
-    """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found.
+    """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found, and
+    OutputRefused (nothing read or written) when `output` is a folder TradeTalks did not build (see outputs).
 
     `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json),
     `consistency` the summary of `tradetalks consistency` for its consistency section (default:
@@ -56,6 +58,7 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     With `num_proc` > 1, tasks are checked and their rows made in that many processes (num_proc - 1
     workers and this one); the dataset is the same, byte for byte. `configs` names the configs to build (default: all).
     """
+    check_folder_output(output, DATASET_MARK, exports, what="dataset")
     report = Report()
     views = [view for view in all_views(scheme) if configs is None or view.name in configs]
     staging, claim = _staging_folder(output)
@@ -101,6 +104,7 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
                            placed_sections={BASELINE_MARKER: baseline_section(
                                baseline_scores or repo_root() / SCORES_FILE, stats)})
         (staging / "README.md").write_text(card, encoding="utf-8")
+        mark_folder(staging, DATASET_MARK)
         _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

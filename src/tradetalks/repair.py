@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import FatalInputError, Severity
+from .outputs import OutputRefused, check_file_output, new_file_mode
 from .reader import ExportReader
 from .validate.semantic import recount
 
@@ -50,10 +51,10 @@ def repair_file(source: Path, target: Path, force: bool = False, display_name: s
     Raises RepairRefused before reading anything when `target` is the input or exists
     (without `force`), and FatalInputError (nothing written) when the input cannot be read whole.
     """
-    if target.exists() and source.exists() and os.path.samefile(source, target):
-        raise RepairRefused(f"{target} is the input; the original export is never modified")
-    if target.exists() and not force:
-        raise RepairRefused(f"{target} exists; choose another name or pass --force to replace it")
+    try:
+        check_file_output(target, [source], force=force, what="repaired export")
+    except OutputRefused as err:
+        raise RepairRefused(str(err)) from None
     reader = ExportReader(source, display_name=display_name)
     changes: list[Change] = []
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +73,7 @@ def repair_file(source: Path, target: Path, force: bool = False, display_name: s
             raise FatalInputError(errors)
         if any(p.code == "W005" for p in reader.problems):
             changes.insert(0, Change(reader.name, None, None, None, "byte-order mark", "present", "removed"))
+        os.chmod(handle.name, new_file_mode())
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from .. import paths
 from ..documents import MANIFEST_FILE
+from ..outputs import DATASET_MARK, OutputRefused, check_folder_output
 from ..problems import FatalInputError, Report
 from ..reporting import text_report
 from ..splits import SplitAssignment
@@ -58,6 +59,13 @@ def run(args) -> int:
     unknown = sorted(set(args.configs or ()) - set(names))
     if unknown:
         raise CommandError(f"no config named {', '.join(unknown)}; the configs are {', '.join(names)}")
+    inputs = [*files, card_path, args.splits or paths.annotations_dir() / "splits.json"]
+    if documents is not None:
+        inputs.append(args.documents or paths.annotations_dir() / MANIFEST_FILE)
+    try:
+        check_folder_output(output, DATASET_MARK, inputs, what="dataset")
+    except OutputRefused as err:
+        raise CommandError(str(err)) from None
     _returning_memory_pool()
     bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty())
     try:

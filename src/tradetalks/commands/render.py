@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .. import paths
+from ..outputs import check_file_output, write_atomically
 from ..splits import SplitAssignment
 from .common import CommandError, export_files, load_contract, run_safely
 
@@ -22,6 +21,7 @@ def register(sub) -> None:
                         help="export files or folders (default: annotations/exports/)")
     parser.add_argument("-o", "--output", type=Path, default=None, help="the page (default: dist/review.html)")
     parser.add_argument("--splits", type=Path, default=None, help="frozen splits file (default: annotations/splits.json)")
+    parser.add_argument("--force", action="store_true", help="replace the page if it exists (never an input)")
     parser.set_defaults(run=run_safely(run))
 
 
@@ -33,6 +33,9 @@ def run(args) -> int:
     output = args.output or paths.repo_root() / "dist" / "review.html"
     try:
         splits = SplitAssignment.load(args.splits)
+        # the default page is the command's own, rewritten on every run; any other file needs --force
+        force = args.force or args.output is None
+        check_file_output(output, [*files, splits.path], force=force, what="review page")
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
     review = collect_review(files, scheme, export_schema, splits)
@@ -45,16 +48,3 @@ def run(args) -> int:
     print(f"wrote {output}: {len(review.tasks)} task(s), {len(report.errors)} error(s), "
           f"{len(report.warnings)} warning(s)")
     return 0 if report.valid else 1
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

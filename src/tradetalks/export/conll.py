@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .dataset import file_stem, read_config, write_file
+from .dataset import write_split_files
 
 DOCSTART = "-DOCSTART- O"
 
@@ -31,18 +31,16 @@ class ConllExport:
 
 def export_conll(dataset: Path, output: Path) -> list[ConllExport]:
     """Write output/{train,dev,test}.txt from the dataset's `ner` config."""
-    splits = read_config(dataset, "ner")
-    written = []
-    for split, rows in splits.items():
+
+    def make(split: str, path: Path, rows):
         tags = rows.features["ner_tags"].feature
         ordered = sorted(rows, key=lambda r: (r["document_id"], r["paragraph"], r["sentence_index"]))
         counts = Counts()
         text = "".join(conll_lines(ordered, tags.int2str, counts))
-        path = output / f"{file_stem(split)}.txt"
-        write_file(path, text.encode("utf-8"))
-        written.append(ConllExport(split, path, counts.documents, counts.sentences, counts.tokens,
-                                   counts.whitespace))
-    return written
+        return text.encode("utf-8"), ConllExport(split, path, counts.documents, counts.sentences, counts.tokens,
+                                                 counts.whitespace)
+
+    return write_split_files(dataset, output, "ner", ".txt", make)
 
 
 @dataclass

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 from datasets import DatasetDict, load_dataset
 from datasets.utils.tqdm import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
 
+from ..outputs import EXPORT_MARK, check_folder_output, mark_folder, write_atomically
 from ..splits import SPLITS
 
 # spaCy's and Flair's conventions name the validation split "dev".
@@ -40,14 +40,16 @@ def file_stem(split: str) -> str:
     return FILE_STEMS[split]
 
 
-def write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def write_split_files(dataset: Path, output: Path, config: str, suffix: str, make) -> list:
+    """For every split of `config`, the file output/<stem><suffix> that `make(split, rows)` returns the bytes
+    of, with what it says of them; `output` is checked first (never a folder TradeTalks did not write, never the
+    dataset) and marked as an export folder after."""
+    check_folder_output(output, EXPORT_MARK, [dataset], what="export")
+    splits = read_config(dataset, config)
+    written = []
+    for split, rows in splits.items():
+        data, summary = make(split, output / f"{file_stem(split)}{suffix}", rows)
+        write_atomically(summary.path, data)
+        written.append(summary)
+    mark_folder(output, EXPORT_MARK)
+    return written

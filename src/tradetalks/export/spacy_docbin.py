@@ -17,7 +17,7 @@ from spacy.tokens import Doc, DocBin
 
 from ..model import Entity
 from ..tokens import tokenize
-from .dataset import file_stem, read_config, write_file
+from .dataset import write_split_files
 
 
 class SpanAlignmentError(ValueError):
@@ -34,17 +34,16 @@ class SplitExport:
 
 def export_spacy(dataset: Path, output: Path) -> list[SplitExport]:
     """Write output/{train,dev,test}.spacy from the dataset's `spans` config."""
-    splits = read_config(dataset, "spans")
-    written = []
-    for split, rows in splits.items():
+
+    def make(split: str, path: Path, rows):
         features = rows.features
         entity_labels = features["entities"].feature["label"]
         relation_labels = features["relations"].feature["label"]
         docs = list(docs_from_rows(rows, entity_labels.int2str, relation_labels.int2str))
-        path = output / f"{file_stem(split)}.spacy"
-        write_file(path, DocBin(docs=docs, store_user_data=True).to_bytes())
-        written.append(SplitExport(split, path, len(docs), sum(len(d.ents) for d in docs)))
-    return written
+        return (DocBin(docs=docs, store_user_data=True).to_bytes(),
+                SplitExport(split, path, len(docs), sum(len(d.ents) for d in docs)))
+
+    return write_split_files(dataset, output, "spans", ".spacy", make)
 
 
 def docs_from_rows(rows: Iterable[dict], entity_label, relation_label) -> Iterator[Doc]:

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
+from ..outputs import new_file_mode
 from ..problems import Problem, Report, Severity
 from ..reader import ExportReader
 from ..scheme import Scheme
@@ -267,9 +268,7 @@ def _copy_beside(source: Path, target: Path) -> Path:
     if target.exists():
         shutil.copymode(target, name)
     else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)
+        os.chmod(name, new_file_mode())
     return Path(name)
 
 
