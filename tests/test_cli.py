@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, simple_task, write_export
 
 
@@ -88,3 +90,17 @@ def test_readme_documents_every_command():
     for command in COMMANDS:
         name = command.__name__.rsplit(".", 1)[-1]
         assert f"`tradetalks {name}" in readme, name
+
+
+@pytest.mark.parametrize("content", [None, "[]"])
+def test_a_build_with_no_task_fails_and_writes_nothing(tmp_path, content):
+    inputs = tmp_path / "exports"
+    inputs.mkdir()
+    if content is not None:
+        (inputs / "empty.json").write_text(content, encoding="utf-8")
+    run = tradetalks("build", inputs, "-o", tmp_path / "out")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "E009 no-tasks" in run.stderr and "built" not in run.stdout
+    if content is None:
+        assert "W006 no-exports" in run.stderr
+    assert not (tmp_path / "out").exists()

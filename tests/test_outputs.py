@@ -124,3 +124,4 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path):
         write_atomically(target, 42)  # the write fails half way: nothing replaces the old file
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+

@@ -189,7 +189,7 @@ def test_contribution_loop_from_text_file_to_built_dataset(workspace, client, se
     assert entities(rows[2]) == [("Genevan", "NORP"), ("Geneva", "GPE"), ("Monday", "DATE")]
     assert entities(rows[3]) == [("Oslo", "GPE")]
     card = (dataset / "README.md").read_text()
-    assert "Measured on 1 task(s) with two or more annotations (1 annotation pair(s))" in card
+    assert "Measured on 1 task(s) of 1 document(s) with two or more independent annotations (1 annotation pair(s))" in card
     assert "Entity span F1 (micro): 0.857. Relation F1 (micro): 0.667." in card
 
 

@@ -79,6 +79,11 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
                 writers[key].write_table(table)
             stats.merge(chunk.stats)
             agreement.merge(chunk.agreement)
+        if not exports:
+            report.problems.append(problem("W006", "no export files (*.json) were found"))
+        if report.valid and stats.total().tasks == 0:
+            report.problems.append(problem("E009", "the input holds no task with a gold annotation; there is "
+                                                   "no dataset to build"))
         if not report.valid:
             raise FatalInputError(report.errors, report)
         for split in SPLITS:

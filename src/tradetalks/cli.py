@@ -1,4 +1,8 @@
-"""The `tradetalks` command: a thin layer over the library that turns its errors into clean messages.
+"""TradeTalks: check Label Studio exports of entities and relations, and build them into a Hugging Face dataset.
+
+Each command does one step of the work: `validate` reports every problem of the exports,
+`build` writes the dataset and its card, `studio` moves tasks and annotations between Label
+Studio and the corpus, `render` draws a review page, `export` writes spaCy or CoNLL files.
 
 Exit codes: 0 success, 1 the input has errors, 2 the command could not run
 (bad arguments, unreadable scheme, unwritable output).

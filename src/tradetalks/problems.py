@@ -36,6 +36,7 @@ _CODES = [
     Code("E004", "empty-file", "The file is empty."),
     Code("W005", "byte-order-mark", "The file starts with a UTF-8 byte-order mark; it was skipped."),
     Code("W006", "no-exports", "No export files were found."),
+    Code("E009", "no-tasks", "The input holds no task: there is no dataset to build."),
     # structure (the JSON Schema in schema/export.schema.json)
     Code("E100", "schema-violation", "The task does not match the export JSON Schema."),
     # spans
@@ -82,7 +83,7 @@ _CODES = [
     Code("E703", "config-scheme-mismatch", "The labeling config's tags or labels differ from the label scheme."),
 ]
 
-CODES: dict[str, Code] = {c.code: c for c in _CODES}
+CODES: dict[str, Code] = {c.code: c for c in sorted(_CODES, key=lambda c: int(c.code[1:]))}
 BY_NAME: dict[str, Code] = {c.name: c for c in _CODES}
 
 
