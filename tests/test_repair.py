@@ -85,12 +85,32 @@ def test_both_repairs_on_one_span_and_the_byte_order_mark(tmp_path, scheme, expo
     assert [(e.start, e.end, e.text) for e in docs[0].gold.entities] == [(11, 17, "Geneva")]
 
 
-def test_a_valid_export_is_written_back_unchanged(tmp_path):
+def test_a_valid_export_has_nothing_to_repair_and_nothing_is_written(tmp_path):
     source = tmp_path / "export.json"
-    data = dump(valid_tasks())
-    source.write_bytes(data)
+    source.write_bytes(dump(valid_tasks()))
     assert repair_file(source, tmp_path / "fixed.json") == []
-    assert json.loads((tmp_path / "fixed.json").read_bytes()) == json.loads(data)
+    assert [p.name for p in tmp_path.iterdir()] == ["export.json"]
+    run = tradetalks("repair", source, "-o", tmp_path / "fixed.json")
+    assert run.returncode == 0 and "nothing to repair; nothing written" in run.stdout, run.stdout + run.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["export.json"]
+
+
+def test_a_repair_changes_the_repaired_values_and_no_other_byte(tmp_path):
+    """Label Studio's layout (two-space indentation, non-ASCII as it is) survives; a diff shows the repair."""
+    tasks = json.loads(utf16_offsets()) + [task(2, "Zürich and Genève met Ada Lovelace.", [annotation(
+        2, [span("z", 0, 6, "GPE", "Zürich and Genève met Ada Lovelace.")])])]
+    body = "[\n" + ",\n".join("  " + json.dumps(t, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+                               for t in tasks) + "\n]"
+    source = tmp_path / "export.json"
+    source.write_text(body, encoding="utf-8")
+    changes = repair_file(source, tmp_path / "fixed.json")
+    assert changes
+    before = body.splitlines()
+    after = (tmp_path / "fixed.json").read_text(encoding="utf-8").splitlines()
+    assert len(after) == len(before)
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert changed and all('"start"' in a or '"end"' in a or '"text"' in a for a, _ in changed)
+    assert any("Zürich" in line for line in after) and "\\u00fc" not in "\n".join(after)  # not escaped
 
 
 def test_spans_that_cannot_be_repaired_are_left_for_the_validator(tmp_path, scheme, export_schema):
@@ -101,7 +121,8 @@ def test_spans_that_cannot_be_repaired_are_left_for_the_validator(tmp_path, sche
     source = tmp_path / "export.json"
     source.write_bytes(dump([task(1, text, [annotation(1, result)])]))
     assert repair_file(source, tmp_path / "fixed.json") == []  # a whitespace-only span cannot be trimmed
-    report, _ = validate([tmp_path / "fixed.json"], scheme, export_schema)
+    assert not (tmp_path / "fixed.json").exists()
+    report, _ = validate([source], scheme, export_schema)
     assert {(p.code, p.region) for p in report.errors} >= {("E203", "w"), ("E202", "m")}
 
 
@@ -116,7 +137,8 @@ def test_repair_never_fails_on_a_bad_input_other_than_by_refusing_it(case, tmp_p
         assert not (tmp_path / "fixed.json").exists()
     else:
         before, _ = validate([source], scheme, export_schema)
-        after, _ = validate([tmp_path / "fixed.json"], scheme, export_schema)
+        fixed = tmp_path / "fixed.json"
+        after, _ = validate([fixed if fixed.exists() else source], scheme, export_schema)
         assert {p.code for p in after.errors} <= {p.code for p in before.errors}
     assert [p.name for p in tmp_path.iterdir()] in (["export.json"], ["export.json", "fixed.json"],
                                                     ["fixed.json", "export.json"])

@@ -17,7 +17,8 @@ def register(sub) -> None:
                             description="Convert span offsets counted in UTF-16 code units or with CRLF line "
                                         "breaks as one character to code points (E210, E211) and trim whitespace "
                                         "from span edges (E203). Writes OUT, lists each change, then validates "
-                                        "OUT; the input is never modified. Exit 1 when errors remain.")
+                                        "OUT; with nothing to repair, writes nothing. The input is never modified. "
+                                        "Exit 1 when errors remain.")
     parser.add_argument("input", type=Path, metavar="IN", help="a Label Studio JSON export")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="the repaired export")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists (never the input)")
@@ -40,10 +41,15 @@ def run(args) -> int:
         raise CommandError(f"E601 output-unwritable: {args.output}: {err.strerror or err}") from None
     for change in changes:
         print(change)
-    print(f"{len(changes)} change(s); wrote {args.output}")
-    report, _ = validate([args.output], scheme, export_schema)
+    if changes:
+        print(f"{len(changes)} change(s); wrote {args.output}")
+        checked = args.output
+    else:
+        print(f"nothing to repair; nothing written (the input is checked as it is)")
+        checked = args.input
+    report, _ = validate([checked], scheme, export_schema)
     if report.problems:
         text_report(report, sys.stderr)
     else:
-        print(f"{args.output}: {summary(report)}")
+        print(f"{checked}: {summary(report)}")
     return 0 if report.valid else 1
