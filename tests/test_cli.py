@@ -104,3 +104,19 @@ def test_a_build_with_no_task_fails_and_writes_nothing(tmp_path, content):
     if content is None:
         assert "W006 no-exports" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_recurring_code_is_listed_twenty_times_then_counted(tmp_path):
+    tasks = [simple_task(i, paragraph=1) for i in range(1, 31)]  # one paragraph 30 times: 29 E402
+    path = write_export(tmp_path, tasks)
+    text = tradetalks("validate", path)
+    lines = text.stdout.splitlines()
+    assert text.returncode == 1 and sum(": E402 " in line for line in lines) == 20, text.stdout
+    assert "... and 9 more E402 duplicate-paragraph not listed" in text.stdout and "29 error(s)" in text.stdout
+    every = tradetalks("validate", path, "--all")
+    assert sum(": E402 " in line for line in every.stdout.splitlines()) == 29 and "more E402" not in every.stdout
+    body = json.loads(tradetalks("validate", path, "--format", "json").stdout)
+    assert body["counts"]["E402"] == 29 and body["omitted"]["E402"] == 9
+    assert sum(p["code"] == "E402" for p in body["problems"]) == 20
+    body = json.loads(tradetalks("validate", path, "--format", "json", "--all").stdout)
+    assert body["omitted"] == {} and sum(p["code"] == "E402" for p in body["problems"]) == 29

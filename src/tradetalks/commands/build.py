@@ -11,7 +11,7 @@ from .. import paths
 from ..documents import MANIFEST_FILE
 from ..outputs import DATASET_MARK, OutputRefused, check_folder_output
 from ..problems import FatalInputError, Report
-from ..reporting import text_report
+from ..reporting import SHOWN_PER_CODE, text_report
 from ..splits import SplitAssignment
 from .common import CommandError, export_files, load_contract, run_safely
 
@@ -34,6 +34,8 @@ def register(sub) -> None:
     parser.add_argument("--num-proc", type=int, default=1, metavar="N",
                         help="processes that check tasks and make rows, the main one included (default 1); same output for any N")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no warnings")
+    parser.add_argument("--all", action="store_true",
+                        help="list every problem (by default a code is listed 20 times, then counted)")
     parser.set_defaults(run=run_safely(run))
 
 
@@ -73,7 +75,7 @@ def run(args) -> int:
                        num_proc=args.num_proc, configs=args.configs, documents=documents)
     except FatalInputError as err:
         bar.close()
-        text_report(err.report or Report(problems=err.problems), sys.stderr)
+        text_report(err.report or Report(problems=err.problems), sys.stderr, limit=_limit(args))
         print(f"tradetalks build: nothing written; {output} is unchanged", file=sys.stderr)
         return 1
     except CardError as err:
@@ -82,11 +84,15 @@ def run(args) -> int:
         raise CommandError(f"E601 output-unwritable: {output}: {err.strerror or err}") from None
     bar.close()
     if not args.quiet and result.report.problems:
-        text_report(result.report, sys.stderr)
+        text_report(result.report, sys.stderr, limit=_limit(args))
     total = result.stats.total()
     print(f"built {output}: {total.tasks} tasks, {sum(total.entities.values())} entities, "
           f"{sum(total.relations.values())} relations, {total.rows['ner']} sentences")
     return 0
+
+
+def _limit(args) -> int | None:
+    return None if args.all else SHOWN_PER_CODE
 
 
 def _manifest(path: Path | None, corpus: bool):

@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from ..parallel import Job, check_chunks
 from ..problems import Report, problem
-from ..reporting import REPORTERS
+from ..reporting import REPORTERS, SHOWN_PER_CODE
 from .common import CommandError, export_files, load_contract, run_safely
 
 
@@ -23,6 +23,8 @@ def register(sub) -> None:
     parser.add_argument("--num-proc", type=int, default=1, metavar="N",
                         help="processes that check tasks, the main one included (default 1); the same report for any N")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--all", action="store_true",
+                        help="list every problem (by default a code is listed 20 times, then counted)")
     parser.set_defaults(run=run_safely(run))
 
 
@@ -37,6 +39,6 @@ def run(args) -> int:
             pass
     if not files:
         report.problems.append(problem("W006", "no export files (*.json) were found"))
-    REPORTERS[args.format](report, sys.stdout)
+    REPORTERS[args.format](report, sys.stdout, limit=None if args.all else SHOWN_PER_CODE)
     failed = not report.valid or (args.strict and report.warnings)
     return 1 if failed else 0
