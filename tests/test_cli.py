@@ -120,3 +120,21 @@ def test_a_recurring_code_is_listed_twenty_times_then_counted(tmp_path):
     assert sum(p["code"] == "E402" for p in body["problems"]) == 20
     body = json.loads(tradetalks("validate", path, "--format", "json", "--all").stdout)
     assert body["omitted"] == {} and sum(p["code"] == "E402" for p in body["problems"]) == 29
+
+
+def test_exports_are_read_from_standard_input_and_pipes(tmp_path):
+    path = write_export(tmp_path, [simple_task(1), simple_task(2)])
+    data = path.read_text(encoding="utf-8")
+    for name in ("-", "/dev/stdin"):
+        run = subprocess.run([sys.executable, "-m", "tradetalks.cli", "validate", name], input=data,
+                             capture_output=True, text=True, cwd=ROOT)
+        assert run.returncode == 0 and "2 task(s)" in run.stdout and "Traceback" not in run.stderr, run.stderr
+    broken = subprocess.run([sys.executable, "-m", "tradetalks.cli", "validate", "-"], input=data[:-30],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert broken.returncode == 1 and broken.stdout.startswith("<stdin>") and "E002" in broken.stdout
+    page, dataset = tmp_path / "review.html", tmp_path / "dataset"
+    command = (f"{sys.executable} -m tradetalks.cli render <(cat {path}) -o {page} && "
+               f"{sys.executable} -m tradetalks.cli build -q <(cat {path}) -o {dataset}")
+    run = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert page.is_file() and (dataset / "README.md").is_file()

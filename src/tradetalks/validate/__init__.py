@@ -16,8 +16,19 @@ from .semantic import lone_surrogates, parse_task
 from .structural import StructuralChecker
 
 
+# Inputs read from a pipe are copied to a file first (the readers seek); reports name them as the user did.
+_SHOWN_AS: dict[str, str] = {}
+
+
+def show_as(path: Path, name: str) -> None:
+    """Name `path` as `name` in every report (a copy of standard input, say)."""
+    _SHOWN_AS[str(path)] = name
+
+
 def display_path(path: Path) -> str:
     """The path relative to the working folder when it lies below it, else as given."""
+    if str(path) in _SHOWN_AS:
+        return _SHOWN_AS[str(path)]
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
