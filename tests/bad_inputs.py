@@ -224,6 +224,18 @@ CASES: list[Case] = [
     Case("a number instead of an array", raw(b"42\n"), {E("E003")}),
     Case("a string instead of an array", raw(b'"tasks"'), {E("E003")}),
     Case("empty file", raw(b""), {E("E004")}),
+    # another export format of Label Studio, or JSON Lines: one error for the file, not one a task
+    Case("JSON-MIN export", lambda: dump([{"id": i, "text": "President Ada Lovelace met Chinese officials.",
+                                           "label": [{"start": 0, "end": 9, "text": "President", "labels": ["TITLE"]}],
+                                           "annotator": 1, "annotation_id": i, "lead_time": 3.2}
+                                          for i in range(1, 501)]), {E("E010")}),
+    Case("CSV export", raw(b'id,text,label,annotator,annotation_id\n1,"President Ada Lovelace met officials.",'
+                           b'"[{""start"": 0}]",1,2\n'), {E("E010")}),
+    Case("TSV export", raw(b"id\ttext\tlabel\tannotator\n1\tPresident Ada Lovelace met officials.\t[]\t1\n"),
+         {E("E010")}),
+    Case("CoNLL export", raw(b"-DOCSTART- -X- O\n\nPresident -X- _ B-TITLE\nAda -X- _ B-PERSON\n"
+                             b"Lovelace -X- _ I-PERSON\n"), {E("E010")}),
+    Case("JSON Lines", lambda: b"\n".join(json.dumps(t).encode() for t in valid_tasks() * 2), {E("E010")}),
     Case("only whitespace", raw(b"\n  \n"), {E("E004")}),
     Case("byte-order mark", lambda: BOM + dump(valid_tasks()), {E("W005")}),
     Case("byte-order mark and nothing else", raw(BOM), {E("W005"), E("E004")}),

@@ -37,6 +37,8 @@ _CODES = [
     Code("W005", "byte-order-mark", "The file starts with a UTF-8 byte-order mark; it was skipped."),
     Code("W006", "no-exports", "No export files were found."),
     Code("E009", "no-tasks", "The input holds no task: there is no dataset to build."),
+    Code("E010", "wrong-export-format", "The file is another Label Studio export format (JSON-MIN, CSV, TSV, CoNLL) "
+                                        "or JSON Lines, not the JSON export; the file is not read further."),
     # structure (the JSON Schema in schema/export.schema.json)
     Code("E100", "schema-violation", "The task does not match the export JSON Schema."),
     # spans

@@ -101,6 +101,11 @@ class ExportReader:
             if not head[offset:].strip():
                 self.problems.append(problem("E004", "the file is empty; an export is a JSON array", file=self.name))
                 return
+        other = other_format(head[offset:])
+        if other is not None:
+            self.problems.append(problem("E010", f"this is {other}, not Label Studio's JSON export; {HOW_TO_EXPORT}",
+                                         file=self.name))
+            return
         if first == b"{":
             self.problems.append(problem(
                 "E003", "the top level is a JSON object; Label Studio's JSON export is an array of tasks",
@@ -110,6 +115,11 @@ class ExportReader:
         index = -1
         try:
             for index, text in enumerate(array_texts(handle)):
+                if index == 0 and is_json_min_task(decode_task(text)):
+                    self.problems.append(problem(
+                        "E010", f"this is Label Studio's JSON-MIN export (no task data, no relations), not its JSON "
+                                f"export; {HOW_TO_EXPORT}", file=self.name))
+                    return
                 yield index, text
         except NestingTooDeep:
             self.problems.append(problem(
@@ -145,6 +155,43 @@ class ExportReader:
 
 class NotAnArray(ValueError):
     pass
+
+
+HOW_TO_EXPORT = ("in Label Studio choose Export, then JSON (not JSON-MIN, CSV, TSV or CoNLL), or run "
+                 "`tradetalks studio pull`")
+# Columns of Label Studio's CSV and TSV exports besides the task's own data fields.
+_EXPORT_COLUMNS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}
+_CONLL_LINE = re.compile(r"\S+(?: \S+)* (?:O|[BIES]-\S+)")
+
+
+def other_format(head: bytes) -> str | None:
+    """Which other export format the start of a file is in, by its content (None: none of them)."""
+    text = head.decode("utf-8", errors="replace")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if lines[0].lstrip().startswith("{") and len(lines) > 1 and lines[1].lstrip().startswith("{"):
+        try:
+            json.loads(lines[0])
+        except ValueError:
+            return None
+        return "JSON Lines (one JSON object a line)"
+    if lines[0].lstrip().startswith(("[", "{")):
+        return None
+    complete = lines[:-1] or lines  # the last line of the head may be cut
+    if any(line.startswith("-DOCSTART-") for line in complete) or all(_CONLL_LINE.fullmatch(line) for line in complete):
+        return "Label Studio's CoNLL export (tokens and tags, no relations)"
+    for separator, name in (("\t", "TSV"), (",", "CSV")):
+        columns = {column.strip().strip('"') for column in lines[0].split(separator)}
+        if len(columns) > 1 and columns & _EXPORT_COLUMNS:
+            return f"Label Studio's {name} export"
+    return None
+
+
+def is_json_min_task(task: object) -> bool:
+    """Whether a task looks like a JSON-MIN one: the data's fields and one annotation's results, flattened."""
+    return (isinstance(task, dict) and "data" not in task and "annotations" not in task
+            and bool({"annotator", "annotation_id"} & set(task)))
 
 
 _ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*(?=\{)")
