@@ -55,9 +55,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_ENV = Path(__file__).resolve().parents[1] / ".venv-label-studio"
+SERVER_REQUIREMENT = "label-studio>=1.20,<2"
+INSTALL_TIMEOUT = 900  # seconds to make the server's environment on a fresh machine
+
+
 def label_studio_executable() -> str:
-    path = Path(sys.executable).with_name("label-studio")
-    return str(path) if path.exists() else "label-studio"
+    """The server's own environment: Label Studio pins numpy and pyarrow releases of its own, and installed
+    beside the project it would change the versions the project is tested with. TRADETALKS_LABEL_STUDIO names
+    an executable to use instead; otherwise .venv-label-studio/ is made on first use."""
+    if given := os.environ.get("TRADETALKS_LABEL_STUDIO"):
+        return given
+    executable = SERVER_ENV / "bin" / "label-studio"
+    if not executable.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(SERVER_ENV)], check=True)
+        subprocess.run([str(SERVER_ENV / "bin" / "python"), "-m", "pip", "install", "-q", SERVER_REQUIREMENT],
+                       check=True, timeout=INSTALL_TIMEOUT)
+    return str(executable)
 
 
 def start_arguments(port: int, email: str, password: str, api_key: str, data_dir: Path) -> list[str]:

@@ -282,10 +282,12 @@ def test_an_export_that_fails_validation_is_reported_and_nothing_is_written(work
     run = workspace.tradetalks("studio", "pull", "--project", project)
     assert run.returncode == 1
     lines = run.stderr.splitlines()
-    located = re.compile(rf"studio-project{project}-\S+\.json, task 3, annotation {created.id}, region (\S+): (E\d+)")
+    located = re.compile(rf"Label Studio project {project}, task {made.id}, annotation {created.id}, "
+                         rf"region (\S+): (E\d+)")
     found = {m.groups() for m in map(located.search, lines) if m}
     assert {"E204", "E303"} <= {code for _, code in found}, run.stderr
     assert "nothing written" in run.stderr and "Traceback" not in run.stderr
+    assert "Fix them in Label Studio and pull again" in run.stderr and "studio-project" not in run.stderr
     assert workspace.snapshot() == before
 
 

@@ -209,7 +209,7 @@ def test_an_existing_export_is_never_overwritten(tmp_path, scheme, export_schema
         plan_pull([pulled_task(5, "new", 1)], corpus, 4, corpus.folder / "seed.json")
 
 
-def test_pulled_annotations_with_errors_are_reported_under_the_new_file_and_nothing_is_written(
+def test_pulled_annotations_with_errors_are_located_as_label_studio_shows_them_and_nothing_is_written(
         tmp_path, scheme, export_schema):
     corpus = corpus_of(tmp_path, scheme, export_schema, [simple_task(1, "seed", 1)])
     bad = pulled_task(5, "new", 1)
@@ -220,10 +220,13 @@ def test_pulled_annotations_with_errors_are_reported_under_the_new_file_and_noth
     with pytest.raises(PullInvalid) as invalid:
         store(plan_pull([bad], corpus, 4, corpus.folder / "new.json"), corpus, scheme, export_schema)
     report = invalid.value.report
-    new_file = display_path(corpus.folder / "new.json")
-    assert {(p.code, p.file, p.task) for p in report.errors} == {("E204", new_file, 2), ("E303", new_file, 2)}
-    assert any(p.code == "W403" and p.file == new_file and display_path(corpus.folder / "seed.json") in p.message
+    # as the contributor sees them: the project, and the task id Label Studio shows (5), not the corpus id (2)
+    project = "Label Studio project 4"
+    assert {(p.code, p.file, p.task) for p in report.errors} == {("E204", project, 5), ("E303", project, 5)}
+    assert any(p.code == "W403" and p.file == project and display_path(corpus.folder / "seed.json") in p.message
                for p in report.warnings)
+    assert "Fix them in Label Studio and pull again" in str(invalid.value)
+    assert not any("new.json" in (p.file or "") + p.message for p in report.problems)
     assert all("tradetalks-pull-" not in p.message and "tradetalks-pull-" not in (p.file or "")
                for p in report.problems)
     assert {p.name: p.read_bytes() for p in corpus.folder.iterdir()} == before

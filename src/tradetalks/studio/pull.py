@@ -221,10 +221,11 @@ def store(plan: PullPlan, corpus: Corpus, scheme: Scheme, export_schema: dict) -
         report = Report()
         for _ in check_exports(files, scheme, export_schema, report):
             pass
-        report.problems = [_renamed(p, staged) for p in report.problems]
+        report.problems = [_as_in_label_studio(_renamed(p, staged), plan) for p in report.problems]
         if not report.valid:
-            raise PullInvalid(f"the corpus with the annotations of project {plan.project} has errors; nothing "
-                              f"written to {display_path(corpus.folder)}", report)
+            raise PullInvalid(f"the annotations of Label Studio project {plan.project} have errors (listed by "
+                              f"task and region as Label Studio shows them); nothing written to "
+                              f"{display_path(corpus.folder)}. Fix them in Label Studio and pull again.", report)
         _commit(staged_output, plan, staged)
         return PullResult(plan, report)
     finally:
@@ -239,6 +240,25 @@ def _renamed(found: Problem, staged: dict[Path, Path]) -> Problem:
         if file == before:
             file = after
     return dataclasses.replace(found, file=file, message=message)
+
+
+# What a problem of the export would advise, and what a contributor pulling from Label Studio can do.
+_ADVICE = {"`tradetalks repair` converts them": "fix the span in Label Studio and pull again",
+           "`tradetalks repair` trims it": "fix the span in Label Studio and pull again"}
+
+
+def _as_in_label_studio(found: Problem, plan: PullPlan) -> Problem:
+    """A problem of the export being pulled, located as the contributor sees it: the Label Studio project and
+    the server's task id, not a file that was never written and a corpus-wide id."""
+    new_file = display_path(plan.output)
+    project = f"Label Studio project {plan.project}"
+    message = found.message.replace(new_file, project)
+    for advice, instead in _ADVICE.items():
+        message = message.replace(advice, instead)
+    if found.file != new_file:
+        return dataclasses.replace(found, message=message)
+    server_ids = {task["id"]: task["meta"]["label_studio_task"] for task in plan.tasks}
+    return dataclasses.replace(found, file=project, task=server_ids.get(found.task, found.task), message=message)
 
 
 def _commit(staged_output: Path, plan: PullPlan, staged: dict[Path, Path]) -> None:
