@@ -138,3 +138,57 @@ def test_exports_are_read_from_standard_input_and_pipes(tmp_path):
     run = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     assert page.is_file() and (dataset / "README.md").is_file()
+
+
+def test_a_json_report_stays_json_when_the_command_cannot_run(tmp_path):
+    run = tradetalks("validate", tmp_path / "missing.json", "--format", "json")
+    assert run.returncode == 2
+    assert json.loads(run.stdout) == {"valid": False, "error": f"{tmp_path / 'missing.json'}: no such file or folder"}
+
+
+def test_a_labeling_config_check_counts_no_tasks():
+    run = tradetalks("schema", "--check-config", ROOT / "schema" / "labeling_config.xml")
+    assert run.returncode == 0 and run.stdout.strip() == "valid: 0 error(s), 0 warning(s) in 1 file(s)"
+
+
+def test_a_folder_s_hidden_folders_and_installed_packages_are_not_read(tmp_path):
+    write_export(tmp_path, [simple_task(1)])
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "package.json").write_text('{"name": "x"}')
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "other.json").write_text("[1, 2]")
+    run = tradetalks("validate", tmp_path)
+    assert run.returncode == 0 and "in 1 file(s), 1 task(s)" in run.stdout, run.stdout
+
+
+def test_a_command_run_outside_a_checkout_says_which_corpus_it_works_on(tmp_path):
+    run = tradetalks("validate", cwd=tmp_path)
+    assert f"{tmp_path} has no schema/scheme.yaml; working on the corpus of the checkout at" in run.stderr
+
+
+def test_a_build_without_matplotlib_says_the_card_has_no_figures(tmp_path):
+    path = write_export(tmp_path, [simple_task(1)])
+    code = ("import sys; sys.modules['matplotlib'] = None; from tradetalks.cli import main; "
+            f"sys.exit(main(['build', {str(path)!r}, '-o', {str(tmp_path / 'out')!r}]))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "the card has no figures: matplotlib is not installed" in run.stderr
+    assert "Not drawn" in (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+
+
+def test_help_says_what_the_tool_does_and_codes_come_in_order():
+    run = tradetalks("--help")
+    assert run.returncode == 0 and "build them into a Hugging Face dataset" in " ".join(run.stdout.split())
+    from tradetalks.problems import CODES
+
+    numbers = [int(code[1:]) for code in CODES]
+    assert numbers == sorted(numbers)
+
+
+def test_the_test_environment_does_not_install_the_label_studio_server():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    dev = " ".join(extras["dev"])
+    # the server pins pyarrow below 25 and NumPy; the tests run it from .venv-label-studio/ instead
+    assert "server" not in dev and not any(d.startswith("label-studio>") for d in extras["dev"])

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, simple_task, write_export
+from bad_inputs import utf16_offsets
+from conftest import ROOT
 from tradetalks.outputs import (DATASET_MARK, OutputRefused, check_file_output, check_folder_output,
                                 write_atomically)
 
@@ -87,7 +88,9 @@ def test_export_never_writes_into_a_folder_it_did_not_make(checkout):
 
 
 def test_repair_writes_new_files_as_any_new_file_and_never_over_its_input(checkout):
-    export = write_export(checkout / "mine", [simple_task(1)])
+    export = checkout / "mine" / "export.json"
+    export.parent.mkdir()
+    export.write_bytes(utf16_offsets())  # something to repair
     run = tradetalks("repair", export, "-o", export, "--force", cwd=checkout)
     assert run.returncode == 2 and "inputs are never modified" in run.stderr
     out = checkout / "mine" / "repaired.json"

@@ -42,6 +42,7 @@ class BuildResult:
     output: Path
     stats: Statistics
     files: list[SplitFiles]
+    figures_drawn: bool = True
 
 
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
@@ -116,7 +117,7 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
         raise
     finally:
         claim.release()
-    return BuildResult(report, output, stats, files)
+    return BuildResult(report, output, stats, files, figures_drawn=figures is not None)
 
 
 def _write_documents(staging: Path, documents: dict[str, DocumentRecord], stats, writers, report: Report) -> int:

@@ -435,7 +435,8 @@ def _depth(value: object) -> int:
 
 
 def find_exports(root: Path) -> list[Path]:
-    """Export files under a folder (every *.json, sorted), or the file itself.
+    """Export files under a folder (every *.json, sorted, hidden folders and installed packages left out), or the
+    file itself.
 
     A corpus folder such as annotations/, whose exports lie in exports/ beside other JSON
     (the frozen splits), gives the files in its exports/ folder.
@@ -443,5 +444,10 @@ def find_exports(root: Path) -> list[Path]:
     if root.is_dir():
         if (root / "exports").is_dir():
             root = root / "exports"
-        return sorted(p for p in root.rglob("*.json") if p.is_file())
+        return sorted(p for p in root.rglob("*.json") if p.is_file() and not _skipped(p.relative_to(root)))
     return [root]
+
+
+def _skipped(relative: Path) -> bool:
+    """Folders that never hold exports: hidden ones (.venv, .git) and installed packages (node_modules)."""
+    return any(part.startswith(".") or part in ("node_modules", "site-packages") for part in relative.parts[:-1])

@@ -30,7 +30,9 @@ def shown(report: Report, limit: int | None = SHOWN_PER_CODE) -> tuple[list[Prob
     return listed, {code: count - limit for code, count in seen.items() if count > limit}
 
 
-def text_report(report: Report, out: TextIO = sys.stdout, limit: int | None = SHOWN_PER_CODE) -> None:
+def text_report(report: Report, out: TextIO = sys.stdout, limit: int | None = SHOWN_PER_CODE,
+                tasks: bool = True) -> None:
+    """The problems, then the summary; `tasks=False` for a check of something else than exports."""
     listed, omitted = shown(report, limit)
     for p in listed:
         location = p.location()
@@ -39,14 +41,14 @@ def text_report(report: Report, out: TextIO = sys.stdout, limit: int | None = SH
     for code, count in omitted.items():
         print(f"... and {count} more {code} {CODES[code].name} not listed (`tradetalks validate --all` lists "
               f"every problem)", file=out)
-    print(summary(report), file=out)
+    print(summary(report, tasks), file=out)
 
 
-def summary(report: Report) -> str:
+def summary(report: Report, tasks: bool = True) -> str:
     errors, warnings = len(report.errors), len(report.warnings)
     verdict = "valid" if report.valid else "INVALID"
-    return (f"{verdict}: {errors} error(s), {warnings} warning(s) in {report.files} file(s), "
-            f"{report.tasks} task(s)")
+    counted = f", {report.tasks} task(s)" if tasks else ""
+    return f"{verdict}: {errors} error(s), {warnings} warning(s) in {report.files} file(s){counted}"
 
 
 def json_report(report: Report, out: TextIO = sys.stdout, limit: int | None = SHOWN_PER_CODE) -> None:

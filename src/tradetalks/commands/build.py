@@ -85,6 +85,9 @@ def run(args) -> int:
     bar.close()
     if not args.quiet and result.report.problems:
         text_report(result.report, sys.stderr, limit=_limit(args))
+    if not args.quiet and not result.figures_drawn:
+        print('the card has no figures: matplotlib is not installed (pip install -e ".[figures]" adds it)',
+              file=sys.stderr)
     total = result.stats.total()
     print(f"built {output}: {total.tasks} tasks, {sum(total.entities.values())} entities, "
           f"{sum(total.relations.values())} relations, {total.rows['ner']} sentences")

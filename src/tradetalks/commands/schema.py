@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import paths
 from ..label_config import check_label_config
-from ..reporting import REPORTERS
+from ..reporting import REPORTERS, text_report
 from ..schema_files import stale_files, write_all
 from ..scheme import SchemeError, load_scheme
 from .common import CommandError, run_safely
@@ -50,5 +50,8 @@ def check_config(path: Path, scheme, report_format: str) -> int:
         report = check_label_config(path, scheme, display_name=str(path))
     except OSError as err:
         raise CommandError(f"{path}: cannot read: {err.strerror or err}") from None
-    REPORTERS[report_format](report, sys.stdout)
+    if report_format == "text":
+        text_report(report, sys.stdout, tasks=False)  # a labeling config has no tasks to count
+    else:
+        REPORTERS[report_format](report, sys.stdout)
     return 0 if report.valid else 1

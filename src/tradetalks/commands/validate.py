@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -29,6 +30,18 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    try:
+        return check(args)
+    except CommandError as err:
+        if args.format != "json":
+            raise
+        # a program reading the JSON report gets JSON, also when the command cannot run
+        json.dump({"valid": False, "error": str(err)}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 2
+
+
+def check(args) -> int:
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
     if args.num_proc < 1:
