@@ -192,3 +192,11 @@ def test_the_test_environment_does_not_install_the_label_studio_server():
     dev = " ".join(extras["dev"])
     # the server pins pyarrow below 25 and NumPy; the tests run it from .venv-label-studio/ instead
     assert "server" not in dev and not any(d.startswith("label-studio>") for d in extras["dev"])
+
+
+def test_an_export_with_predictions_as_bare_ids_validates(tmp_path):
+    """Label Studio's Export button writes a task's predictions as their ids; nothing refuses that."""
+    exported = simple_task(1)
+    exported["predictions"] = [3, 4]
+    run = tradetalks("validate", write_export(tmp_path, [exported]))
+    assert run.returncode == 0 and "valid: 0 error(s)" in run.stdout, run.stdout
