@@ -88,8 +88,11 @@ def start_server() -> LabelStudioServer:
     password = secrets.token_hex(16)
     log = data_dir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
+    # USE_DEFAULT_BANNED_SUBNETS=false: the server may call an ML backend on loopback (it refuses
+    # 127.0.0.0/8 by default, against requests forged to reach a server's own network)
     env.update(LABEL_STUDIO_BASE_DATA_DIR=str(data_dir), SENTRY_DSN="", FRONTEND_SENTRY_DSN="",
-               COLLECT_ANALYTICS="false", LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true")
+               COLLECT_ANALYTICS="false", LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true",
+               USE_DEFAULT_BANNED_SUBNETS="false")
     command = [label_studio_executable(), *start_arguments(port, ADMIN_EMAIL, password, api_key, data_dir)]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -20,6 +20,7 @@ from label_studio_sdk import LabelStudio
 
 from conftest import ROOT, annotation, relation, simple_task, span, task, write_export
 from label_studio_server import start_server
+from tiny_pipeline import train_pipeline
 from tradetalks.reader import find_exports
 from tradetalks.validate import validate
 
@@ -355,3 +356,66 @@ def test_an_export_goes_through_the_server_and_comes_back_with_the_same_spans_an
     assert annotations_by_key(back) == expected
     report, _ = validate([back], *contract())
     assert report.valid
+
+
+# Pre-annotation with a trained model: on import, and as Label Studio's ML backend
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory) -> Path:
+    return train_pipeline(tmp_path_factory.mktemp("model") / "tiny")
+
+
+def assert_model_predictions(tasks: list, model_version: str) -> None:
+    for made in tasks:
+        [prediction] = made.predictions
+        prediction = prediction if isinstance(prediction, dict) else prediction.dict()
+        assert prediction["model_version"] == model_version and 0.0 <= prediction["score"] <= 1.0
+        spans = [r["value"] for r in prediction["result"] if r["type"] == "labels"]
+        assert all(made.data["text"][v["start"]:v["end"]] == v["text"] for v in spans)
+
+
+def test_import_with_a_model_pre_annotates_every_task(workspace, client, pipeline):
+    (workspace.root / "article.txt").write_text("\n".join(ARTICLE) + "\n")
+    run = workspace.tradetalks("studio", "import", "article.txt", "--model", pipeline)
+    project = project_of(run)
+    tasks = list(tasks_of(client, project).values())
+    assert len(tasks) == 3 and "3 pre-annotated" in run.stdout
+    version = re.search(r"pre-annotations: (\S+)", run.stdout).group(1)
+    assert version.startswith("tiny_test_ner-") and "+relation-rules-1+tradetalks-gazetteer-" in version
+    assert_model_predictions(tasks, version)
+    assert any(r["type"] == "relation" for t in tasks for p in t.predictions
+               for r in (p if isinstance(p, dict) else p.dict())["result"])
+
+
+def test_a_model_whose_labels_are_not_the_scheme_s_is_refused_and_nothing_imported(workspace, client, tmp_path):
+    other = train_pipeline(tmp_path / "other", labels={"GPE": "COUNTRY"})
+    (workspace.root / "article.txt").write_text(ARTICLE[0] + "\n")
+    projects = len(list(client.projects.list()))
+    run = workspace.tradetalks("studio", "import", "article.txt", "--model", other)
+    assert run.returncode == 1 and "labels the scheme does not have: COUNTRY" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and len(list(client.projects.list())) == projects
+
+
+def test_the_ml_backend_pre_annotates_the_tasks_of_a_project_it_is_connected_to(workspace, server, client, pipeline):
+    from label_studio_server import free_port
+
+    port = free_port()
+    backend = subprocess.Popen([sys.executable, "-m", "tradetalks.cli", "studio", "backend", "--model", str(pipeline),
+                                "--port", str(port)], cwd=workspace.root, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=server.env(TRADETALKS_ROOT=str(workspace.root)))
+    try:
+        version = re.match(r"serving (\S+) at", backend.stdout.readline()).group(1)
+        project = client.projects.create(title="backend", label_config=(ROOT / "schema" / "labeling_config.xml")
+                                         .read_text(encoding="utf-8"))
+        connected = client.ml.create(url=f"http://127.0.0.1:{port}", project=project.id, title="tradetalks")
+        assert connected.state == "CO" and connected.model_version == version  # /health, then /setup
+        client.projects.import_tasks(id=project.id, request=[
+            {"data": {"text": text, "document_id": "ui", "paragraph": n}} for n, text in enumerate(ARTICLE, 1)])
+        client.actions.create(id="retrieve_tasks_predictions", project=project.id,
+                              selected_items={"all": True, "excluded": []})  # the data manager's action
+        tasks = list(tasks_of(client, project.id).values())
+        assert len(tasks) == 3
+        assert_model_predictions(tasks, version)
+    finally:
+        backend.terminate()
+        backend.wait(timeout=30)

@@ -12,14 +12,15 @@ from pathlib import Path
 from .. import paths
 from ..problems import Report
 from ..reporting import summary, text_report
-from ..studio import (ConfigMismatch, Corpus, ImportRefused, OnConflict, PullInvalid, PullRefused, Studio,
-                      StudioError, import_plan, plan_import, pull, read_credentials, read_label_config)
+from ..studio import (ConfigMismatch, Corpus, Gazetteer, ImportRefused, ModelPredictor, ModelRefused, OnConflict,
+                      PullInvalid, PullRefused, Studio, StudioError, import_plan, plan_import, pull, read_credentials,
+                      read_label_config)
 from ..studio.connection import KEY_VARIABLE, URL_VARIABLE
 from ..validate import display_path
 from .common import CommandError, default_exports, load_contract, run_safely
 
 # Refusals that are about the input (exit 1), as opposed to a server that cannot be used (exit 2).
-INPUT_ERRORS = (ImportRefused, PullRefused)
+INPUT_ERRORS = (ImportRefused, ModelRefused, PullRefused)
 
 
 def register(sub) -> None:
@@ -44,6 +45,9 @@ def register(sub) -> None:
                            help="a corpus task to correct: DOCUMENT_ID (all its paragraphs) or "
                                 "DOCUMENT_ID/PARAGRAPH; repeat for more")
     importing.add_argument("--no-predictions", action="store_true", help="no gazetteer pre-annotations")
+    importing.add_argument("--model", type=Path, metavar="DIR",
+                           help="pre-annotate with this trained spaCy pipeline (its labels must be the scheme's), "
+                                "combined with the gazetteer, with suggested relations and a confidence score")
     _common(importing)
     importing.set_defaults(run=run_safely(run_import))
 
@@ -62,6 +66,46 @@ def register(sub) -> None:
                         help="leave out tasks whose document id and paragraph are already in the corpus")
     _common(pulling)
     pulling.set_defaults(run=run_safely(run_pull))
+    _register_backend(actions)
+
+
+def _register_backend(actions) -> None:
+    backend = actions.add_parser(
+        "backend", help="serve a model's pre-annotations to Label Studio (an ML backend)",
+        description="Serve Label Studio's ML backend protocol on HOST:PORT with a trained spaCy pipeline, so that "
+                    "tasks a project gets from the Label Studio UI are pre-annotated as `studio import --model` "
+                    "does. Connect it in the project's settings (Model, Connect Model, the URL printed here). "
+                    "Stop it with Ctrl+C.")
+    backend.add_argument("--model", type=Path, required=True, metavar="DIR", help="a trained spaCy pipeline")
+    backend.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    backend.add_argument("--port", type=int, default=9090, help="port to listen on (default: 9090)")
+    backend.add_argument("--exports", type=Path, default=None, metavar="DIR",
+                         help="the corpus' exports, for the gazetteer (default: annotations/exports/)")
+    backend.set_defaults(run=run_safely(run_backend))
+
+
+def run_backend(args) -> int:
+    from ..studio.backend import serve
+
+    scheme, export_schema = load_contract(args.schema_dir)
+    corpus = Corpus.load(args.exports or default_exports(), scheme, export_schema)
+    try:
+        predictor = ModelPredictor(args.model, scheme, Gazetteer.from_documents(corpus.documents, scheme))
+    except ModelRefused as err:
+        print(f"tradetalks studio backend: {err}", file=sys.stderr)
+        return 1
+    try:
+        server = serve(predictor, args.host, args.port)
+    except OSError as err:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from None
+    print(f"serving {predictor.model_version} at http://{args.host}:{server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
 
 
 def _common(parser) -> None:
@@ -78,8 +122,10 @@ def run_import(args) -> int:
     corpus = Corpus.load(args.exports or default_exports(), scheme, export_schema)
     try:
         label_config = read_label_config(schema_dir, scheme)
+        if args.model is not None and args.no_predictions:
+            raise ImportRefused("--model and --no-predictions ask for opposite things; give one")
         plan = plan_import(corpus, scheme, args.texts, args.document_id, args.source, args.correct,
-                           predictions=not args.no_predictions)
+                           predictions=not args.no_predictions, model=args.model)
         result = import_plan(_connect(args), plan, scheme, args.project, args.title, label_config)
     except StudioError as err:
         return _failed(args, err)
@@ -93,7 +139,10 @@ def run_import(args) -> int:
         print(f"  document {document_id}: {len(paragraphs)} paragraph(s) from {paragraphs[0].source}")
     if plan.corrections:
         print(f"  {len(plan.corrections)} task(s) of the corpus to correct, pre-annotated with their gold annotation")
-    if plan.gazetteer is not None:
+    if plan.model is not None:
+        print(f"  pre-annotations: {plan.model.model_version} (the model's entities, then the gazetteer's where "
+              f"they overlap none; relations suggested by rules; score = mean entity confidence)")
+    elif plan.gazetteer is not None:
         print(f"  pre-annotations: {plan.gazetteer.model_version} ({len(plan.gazetteer)} entity strings "
               f"from the corpus)")
     print(f"imported {result.imported} task(s) into project {result.project}, {result.predicted} pre-annotated")

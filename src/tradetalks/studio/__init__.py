@@ -8,12 +8,14 @@ from .connection import Credentials, Studio, StudioError, read_credentials
 from .corpus import Corpus
 from .gazetteer import Gazetteer
 from .importer import ImportPlan, ImportRefused, import_plan, plan_import
+from .prelabel import ModelPredictor, ModelRefused
 from .project import ConfigMismatch, check_project, read_label_config
 from .pull import OnConflict, PullInvalid, PullRefused, plan_pull, pull, store
 from .texts import Paragraph, read_paragraphs
 
 __all__ = [
-    "ConfigMismatch", "Corpus", "Credentials", "Gazetteer", "ImportPlan", "ImportRefused", "OnConflict",
+    "ConfigMismatch", "Corpus", "Credentials", "Gazetteer", "ImportPlan", "ImportRefused", "ModelPredictor",
+    "ModelRefused", "OnConflict",
     "Paragraph", "PullInvalid", "PullRefused", "Studio", "StudioError", "check_project", "import_plan",
     "plan_import", "plan_pull", "pull", "read_credentials", "read_label_config", "read_paragraphs", "store",
 ]

@@ -12,6 +12,7 @@ from ..scheme import Scheme
 from .connection import Studio, StudioError
 from .corpus import Corpus
 from .gazetteer import Gazetteer
+from .prelabel import ModelPredictor
 from .project import check_project
 from .texts import Paragraph, TextFileError, read_paragraphs
 
@@ -22,17 +23,23 @@ class ImportRefused(StudioError):
     """The tasks cannot be imported as asked (nothing was sent to the server)."""
 
 
+
 @dataclass
 class ImportPlan:
     paragraphs: list[Paragraph] = field(default_factory=list)
     corrections: list[Document] = field(default_factory=list)
     gazetteer: Gazetteer | None = None
+    model: ModelPredictor | None = None  # when given, it pre-annotates every new paragraph (with the gazetteer)
 
     def tasks(self, scheme: Scheme) -> list[dict]:
         tasks = []
         for paragraph in self.paragraphs:
             task = {"data": paragraph.data()}
-            found = self.gazetteer and self.gazetteer.prediction(paragraph.text, scheme.labels_tag, scheme.text_tag)
+            if self.model is not None:
+                found = self.model.prediction(paragraph.text)
+            else:
+                found = self.gazetteer and self.gazetteer.prediction(paragraph.text, scheme.labels_tag,
+                                                                     scheme.text_tag)
             if found:
                 task["predictions"] = [found]
             tasks.append(task)
@@ -65,7 +72,8 @@ def gold_prediction(doc: Document, scheme: Scheme) -> dict:
 
 
 def plan_import(corpus: Corpus, scheme: Scheme, texts: list[Path], document_id: str | None = None,
-                source: str | None = None, correct: list[str] = (), predictions: bool = True) -> ImportPlan:
+                source: str | None = None, correct: list[str] = (), predictions: bool = True,
+                model: Path | None = None) -> ImportPlan:
     """What to import; raises ImportRefused when a text is already in the corpus or a selector names nothing."""
     if document_id is not None and len(texts) != 1:
         raise ImportRefused("--document-id names the document of one text file; give one file")
@@ -90,8 +98,10 @@ def plan_import(corpus: Corpus, scheme: Scheme, texts: list[Path], document_id: 
     except KeyError as err:
         raise ImportRefused(f"--correct {err.args[0]}: no such document id or document_id/paragraph in the "
                             f"corpus ({corpus.folder})") from None
-    if predictions:
+    if predictions or model is not None:
         plan.gazetteer = Gazetteer.from_documents(corpus.documents, scheme)
+    if model is not None:
+        plan.model = ModelPredictor(model, scheme, plan.gazetteer)
     if not plan.paragraphs and not plan.corrections:
         raise ImportRefused("nothing to import: give text files, or tasks of the corpus with --correct")
     return plan
