@@ -81,3 +81,20 @@ def test_the_backend_answers_label_studio_s_calls(pipeline, scheme):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_worth_script_counts_edits_to_add_delete_and_relabel():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("worth", ROOT / "scripts" / "preannotation_worth.py")
+    worth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(worth)
+    gold = [{(0, 9, "TITLE"), (10, 22, "PERSON"), (27, 34, "NORP")}, {(13, 17, "GPE")}]
+    predicted = [{(0, 9, "TITLE"), (10, 22, "ORG"), (35, 40, "GPE")}, set()]
+    found = worth.score(gold, predicted)
+    # one relabel (PERSON as ORG), one delete (35..40), two adds (NORP, GPE): 4 edits for 4 gold spans
+    assert found["edits_per_100_gold_spans"] == {"add": 50.0, "delete": 25.0, "relabel": 25.0, "total": 100.0,
+                                                 "saved": 0.0}
+    assert found["micro"]["correct"] == 1 and found["per_label"]["PERSON"]["recall"] == 0.0

@@ -36,8 +36,11 @@ def check_folder_output(folder: Path, mark: str, inputs: Iterable[Path] = (), wh
     if folder.is_symlink() or folder.exists() and not folder.is_dir():
         raise OutputRefused(f"{folder} is a file, not a {what} folder; choose a new or empty folder")
     if folder.is_dir() and any(folder.iterdir()) and not (folder / mark).is_file():
+        hint = ""
+        if mark == DATASET_MARK and (folder / "README.md").is_file() and (folder / "data").is_dir():
+            hint = " (a dataset built by a TradeTalks older than the mark has none: remove it yourself once)"
         raise OutputRefused(f"{folder} holds files TradeTalks did not write (it has no {mark}); it is never "
-                            f"replaced: choose a new or empty folder")
+                            f"replaced: choose a new or empty folder{hint}")
 
 
 def check_file_output(path: Path, inputs: Iterable[Path] = (), force: bool = False, what: str = "output") -> None:
