@@ -86,7 +86,6 @@ _CODES = [
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in sorted(_CODES, key=lambda c: int(c.code[1:]))}
-BY_NAME: dict[str, Code] = {c.name: c for c in _CODES}
 
 
 @dataclass(frozen=True)
@@ -161,9 +160,6 @@ class Report:
     def flatten(self, keys: Iterable[str] = ("code", "task", "region")) -> list[tuple]:
         keys = tuple(keys)
         return [tuple(getattr(p, k) for k in keys) for p in self.problems]
-
-    def codes(self) -> set[str]:
-        return {p.code for p in self.problems}
 
 
 class FatalInputError(Exception):
