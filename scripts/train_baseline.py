@@ -40,6 +40,7 @@ from tradetalks import paths
 from tradetalks.baseline import SCORES_FILE
 from tradetalks.export import DatasetFolderError
 from tradetalks.export.spacy_docbin import export_spacy
+from tradetalks.outputs import OutputRefused
 from tradetalks.tokens import english
 
 SETTINGS = {
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         exported = {item.split: item for item in export_spacy(args.dataset, args.output / "corpus")}
-    except (DatasetFolderError, OSError) as err:
+    except (DatasetFolderError, OutputRefused, OSError) as err:
         print(f"train_baseline: {err}", file=sys.stderr)
         return 2
     missing = [split for split in ("train", "validation", "test") if split not in exported]

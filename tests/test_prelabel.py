@@ -98,3 +98,18 @@ def test_the_worth_script_counts_edits_to_add_delete_and_relabel():
     assert found["edits_per_100_gold_spans"] == {"add": 50.0, "delete": 25.0, "relabel": 25.0, "total": 100.0,
                                                  "saved": 0.0}
     assert found["micro"]["correct"] == 1 and found["per_label"]["PERSON"]["recall"] == 0.0
+
+
+def test_without_the_gazetteer_the_model_s_spans_come_alone(pipeline, scheme, tmp_path):
+    from conftest import simple_task, write_export
+    from tradetalks.schema_files import load_export_schema
+    from tradetalks.studio import Corpus, plan_import
+
+    corpus = Corpus.load(write_export(tmp_path / "exports", [simple_task(1, "seed", 1)]).parent, scheme,
+                         load_export_schema(None))
+    text = tmp_path / "new.txt"
+    text.write_text("Officials in Oslo and Geneva said nothing.\n", encoding="utf-8")
+    alone = plan_import(corpus, scheme, [text], predictions=False, model=pipeline)
+    combined = plan_import(corpus, scheme, [text], model=pipeline)
+    assert alone.gazetteer is None and alone.model.model_version.endswith("+relation-rules-1")
+    assert combined.model.model_version.endswith("+" + combined.gazetteer.model_version)

@@ -44,7 +44,8 @@ def register(sub) -> None:
     importing.add_argument("--correct", action="append", default=[], metavar="KEY",
                            help="a corpus task to correct: DOCUMENT_ID (all its paragraphs) or "
                                 "DOCUMENT_ID/PARAGRAPH; repeat for more")
-    importing.add_argument("--no-predictions", action="store_true", help="no gazetteer pre-annotations")
+    importing.add_argument("--no-predictions", action="store_true",
+                           help="no gazetteer pre-annotations (with --model: the model's alone)")
     importing.add_argument("--model", type=Path, metavar="DIR",
                            help="pre-annotate with this trained spaCy pipeline (its labels must be the scheme's), "
                                 "combined with the gazetteer, with suggested relations and a confidence score")
@@ -122,8 +123,6 @@ def run_import(args) -> int:
     corpus = Corpus.load(args.exports or default_exports(), scheme, export_schema)
     try:
         label_config = read_label_config(schema_dir, scheme)
-        if args.model is not None and args.no_predictions:
-            raise ImportRefused("--model and --no-predictions ask for opposite things; give one")
         plan = plan_import(corpus, scheme, args.texts, args.document_id, args.source, args.correct,
                            predictions=not args.no_predictions, model=args.model)
         result = import_plan(_connect(args), plan, scheme, args.project, args.title, label_config)
@@ -140,8 +139,9 @@ def run_import(args) -> int:
     if plan.corrections:
         print(f"  {len(plan.corrections)} task(s) of the corpus to correct, pre-annotated with their gold annotation")
     if plan.model is not None:
-        print(f"  pre-annotations: {plan.model.model_version} (the model's entities, then the gazetteer's where "
-              f"they overlap none; relations suggested by rules; score = mean entity confidence)")
+        combined = ", then the gazetteer's where they overlap none" if plan.gazetteer is not None else ""
+        print(f"  pre-annotations: {plan.model.model_version} (the model's entities{combined}; relations suggested "
+              f"by rules; score = mean entity confidence)")
     elif plan.gazetteer is not None:
         print(f"  pre-annotations: {plan.gazetteer.model_version} ({len(plan.gazetteer)} entity strings "
               f"from the corpus)")

@@ -98,7 +98,7 @@ def plan_import(corpus: Corpus, scheme: Scheme, texts: list[Path], document_id: 
     except KeyError as err:
         raise ImportRefused(f"--correct {err.args[0]}: no such document id or document_id/paragraph in the "
                             f"corpus ({corpus.folder})") from None
-    if predictions or model is not None:
+    if predictions:
         plan.gazetteer = Gazetteer.from_documents(corpus.documents, scheme)
     if model is not None:
         plan.model = ModelPredictor(model, scheme, plan.gazetteer)
