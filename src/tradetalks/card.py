@@ -6,7 +6,9 @@ wrote the Parquet files. The prose marks where the statistics go with STATISTICS
 
 from __future__ import annotations
 
+import json
 import statistics as pystats
+from collections import Counter
 
 import yaml
 from datasets import DatasetInfo, SplitDict, SplitInfo
@@ -14,6 +16,7 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
 from .agreement import Agreement
+from .consistency import CODES as CONSISTENCY_CODES
 from .scheme import Scheme
 from .splits import SPLITS
 from .stats import Statistics
@@ -181,9 +184,7 @@ def documents_section(documents: dict, stats: Statistics) -> str:
         splits = ", ".join(split for split in SPLITS if r.document_id in in_split[split])
         licence = "U.S. government work, public domain (17 U.S.C. 105)" if r.government_work else r.licence
         rows.append([r.document_id, r.date or "unknown", r.publisher or "unknown", r.kind, title, splits, licence])
-    publishers: dict[str, int] = {}
-    for r in built:
-        publishers[r.publisher or "unknown"] = publishers.get(r.publisher or "unknown", 0) + 1
+    publishers = Counter(r.publisher or "unknown" for r in built)
     return "\n\n".join([
         "## Source documents and licences",
         f"{len(built)} documents: " + ", ".join(f"{n} from {p}" for p, n in sorted(publishers.items())) + ". "
@@ -197,8 +198,6 @@ def documents_section(documents: dict, stats: Statistics) -> str:
 
 def consistency_section(path, stats: Statistics) -> str:
     """The counts of `tradetalks consistency --summary`, said to be stale when the corpus has changed since."""
-    import json
-
     head = "## Consistency checks"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
@@ -207,10 +206,8 @@ def consistency_section(path, stats: Statistics) -> str:
         return f"{head}\n\nNot run on this data: `tradetalks consistency --summary results/consistency.json`."
     except (OSError, ValueError, KeyError, TypeError) as err:
         return f"{head}\n\nThe consistency summary ({path.name}) could not be read: {err!r}."
-    from .consistency import CODES
-
-    rows = [[code, CODES[code].name, c["found"], c["accepted"], c["open"]] for code, c in counts.items()
-            if code in CODES]
+    rows = [[code, CONSISTENCY_CODES[code].name, c["found"], c["accepted"], c["open"]] for code, c in counts.items()
+            if code in CONSISTENCY_CODES]
     parts = [head,
              f"`tradetalks consistency` compares the gold annotations of all {summary['tasks']} tasks with one "
              "another and with the guidelines' habits. Every finding was either fixed in Label Studio before "

@@ -70,28 +70,24 @@ def place(doc: Document, start: int) -> str:
 def check_corpus(docs: Iterable[Document]) -> list[Finding]:
     """Every finding over the gold annotations of `docs`, in a stable order."""
     docs = sorted((d for d in docs if d.gold is not None), key=lambda d: d.sort_key)
-    findings = _label_conflicts(docs) + _unmarked_occurrences(docs)
+    marked: dict[str, Counter] = defaultdict(Counter)  # each marked string's labels, with how often
+    for doc in docs:
+        for entity in doc.gold.entities:
+            marked[entity.text][entity.label] += 1
+    findings = _label_conflicts(marked) + _unmarked_occurrences(docs, marked)
     for doc in docs:
         findings += _pairs_without_relations(doc) + _span_edges(doc) + _distant_titles(doc)
     order = list(CODES)
     return sorted(findings, key=lambda f: (order.index(f.code), f.text, f.where))
 
 
-def _label_conflicts(docs: list[Document]) -> list[Finding]:
-    labels: dict[str, Counter] = defaultdict(Counter)
-    for doc in docs:
-        for entity in doc.gold.entities:
-            labels[entity.text][entity.label] += 1
+def _label_conflicts(marked: dict[str, Counter]) -> list[Finding]:
     return [Finding("C101", ANY_PLACE, text,
                     "labelled " + ", ".join(f"{label} {n} time(s)" for label, n in sorted(counts.items())))
-            for text, counts in labels.items() if len(counts) > 1]
+            for text, counts in marked.items() if len(counts) > 1]
 
 
-def _unmarked_occurrences(docs: list[Document]) -> list[Finding]:
-    marked: dict[str, Counter] = defaultdict(Counter)
-    for doc in docs:
-        for entity in doc.gold.entities:
-            marked[entity.text][entity.label] += 1
+def _unmarked_occurrences(docs: list[Document], marked: dict[str, Counter]) -> list[Finding]:
     if not marked:
         return []
     # Longest strings first, so that "United States" is matched before "United".

@@ -74,6 +74,14 @@ def load_manifest(path: Path | None = None) -> dict[str, DocumentRecord]:
     return records
 
 
+def find_manifest(path: Path | None = None) -> dict[str, DocumentRecord] | None:
+    """The manifest at `path` (an error when it cannot be read), else the corpus' own when it has one, else None."""
+    if path is not None:
+        return load_manifest(path)
+    default = manifest_path()
+    return load_manifest(default) if default.is_file() else None
+
+
 def paragraphs_of(text: str) -> list[str]:
     """A text's paragraphs as tasks have them: its non-empty lines, exactly as written."""
     return [line.removesuffix("\r") for line in text.split("\n") if line.strip()]

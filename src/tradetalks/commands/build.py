@@ -8,7 +8,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import paths
-from ..documents import MANIFEST_FILE
+from ..documents import MANIFEST_FILE, find_manifest
 from ..outputs import DATASET_MARK, OutputRefused, check_folder_output
 from ..problems import FatalInputError, Report
 from ..reporting import SHOWN_PER_CODE, text_report
@@ -52,7 +52,8 @@ def run(args) -> int:
     try:
         prose = card_path.read_text(encoding="utf-8")
         splits = SplitAssignment.load(args.splits).index()  # the file's dict is let go: the index is all a build needs
-        documents = _manifest(args.documents, corpus=not args.inputs)
+        # other exports' documents are not in the corpus' manifest: it is read by default for the corpus' own
+        documents = find_manifest(args.documents) if args.documents or not args.inputs else None
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
     if args.num_proc < 1:
@@ -96,17 +97,6 @@ def run(args) -> int:
 
 def _limit(args) -> int | None:
     return None if args.all else SHOWN_PER_CODE
-
-
-def _manifest(path: Path | None, corpus: bool):
-    """The manifest given, else the corpus' own when its exports are built: other exports' documents are
-    not in it."""
-    from ..documents import load_manifest
-
-    default = paths.annotations_dir() / MANIFEST_FILE
-    if path is None and not (corpus and default.is_file()):
-        return None
-    return load_manifest(path or default)
 
 
 def _returning_memory_pool() -> None:

@@ -45,7 +45,7 @@ def run(args) -> int:
         print(f"{len(changes)} change(s); wrote {args.output}")
         checked = args.output
     else:
-        print(f"nothing to repair; nothing written (the input is checked as it is)")
+        print("nothing to repair; nothing written (the input is checked as it is)")
         checked = args.input
     report, _ = validate([checked], scheme, export_schema)
     if report.problems:

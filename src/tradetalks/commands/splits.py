@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .. import paths
-from ..documents import MANIFEST_FILE, ManifestError, load_manifest
+from ..documents import MANIFEST_FILE, ManifestError, find_manifest
 from ..problems import Report
 from ..splits import SplitAssignment, document_of
 from ..validate import check_exports
@@ -41,7 +40,7 @@ def run(args) -> int:
         assignment.assign_documents(_order(args.documents))
     splits = {key: assignment.split_of(key)[0] for key in keys}
     tasks = Counter(splits.values())
-    documents = Counter(split for split in {(document_of(k), s) for k, s in splits.items()} for split in [split[1]])
+    documents = Counter(split for _, split in {(document_of(key), split) for key, split in splits.items()})
     print(", ".join(f"{split}: {tasks[split]} tasks, {documents[split]} documents" for split in sorted(tasks))
           or "no tasks")
     if assignment.added:
@@ -54,11 +53,8 @@ def run(args) -> int:
 
 def _order(manifest: Path | None) -> dict[str, tuple]:
     """New documents are taken by publisher, then date, when the manifest lists them."""
-    path = manifest or paths.annotations_dir() / MANIFEST_FILE
-    if manifest is None and not path.is_file():
-        return {}
     try:
-        records = load_manifest(path)
+        records = find_manifest(manifest) or {}
     except ManifestError as err:
         raise CommandError(str(err)) from None
     return {r.document_id: (r.publisher, r.date) for r in records.values()}

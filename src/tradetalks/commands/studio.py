@@ -93,8 +93,7 @@ def run_backend(args) -> int:
     try:
         predictor = ModelPredictor(args.model, scheme, Gazetteer.from_documents(corpus.documents, scheme))
     except ModelRefused as err:
-        print(f"tradetalks studio backend: {err}", file=sys.stderr)
-        return 1
+        return _failed(args, err)
     try:
         server = serve(predictor, args.host, args.port)
     except OSError as err:

@@ -23,7 +23,6 @@ class ImportRefused(StudioError):
     """The tasks cannot be imported as asked (nothing was sent to the server)."""
 
 
-
 @dataclass
 class ImportPlan:
     paragraphs: list[Paragraph] = field(default_factory=list)

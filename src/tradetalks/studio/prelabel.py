@@ -62,12 +62,15 @@ class ModelPredictor:
 
     def spans(self, text: str) -> list[Span]:
         """The model's entities with their confidences, then the gazetteer's that overlap none of them."""
-        doc = self.nlp(text)
-        found = [Span(e.start_char, e.end_char, e.label_, e.text, None) for e in doc.ents]
-        if found:
-            confidence = _beam_confidence(self.nlp, text)
-            found = [Span(s.start, s.end, s.label, s.text, confidence.get((s.start, s.end, s.label), 0.0))
-                     for s in found]
+        # The pipeline runs once: the beam search scores the text the components before the recognizer made,
+        # then the recognizer itself sets the entities.
+        doc, confidence = self.nlp.make_doc(text), {}
+        for name, component in self.nlp.pipeline:
+            if name == "ner":
+                confidence = _beam_confidence(self.nlp, doc)
+            doc = component(doc)
+        found = [Span(e.start_char, e.end_char, e.label_, e.text,
+                      confidence.get((e.start_char, e.end_char, e.label_), 0.0)) for e in doc.ents]
         if self.gazetteer is not None:
             for match in self.gazetteer.matches(text):
                 if not any(s.start < match.end and match.start < s.end for s in found):
@@ -109,20 +112,17 @@ def suggested_relations(text: str, spans: list[Span]) -> list[tuple[int, str, in
     return found
 
 
-def _beam_confidence(nlp, text: str) -> dict[tuple[int, int, str], float]:
-    """Each entity's share of the probability of the parses a beam search keeps."""
+def _beam_confidence(nlp, doc) -> dict[tuple[int, int, str], float]:
+    """Each entity's share of the probability of the parses a beam search keeps, for a doc the components
+    before the recognizer have made (the search sets nothing on it)."""
     ner = nlp.get_pipe("ner")
-    docs = [nlp.make_doc(text)]
-    for name, component in nlp.pipeline:
-        if name != "ner":
-            docs = [component(doc) for doc in docs]
     scores: dict[tuple[int, int, str], float] = defaultdict(float)
-    for doc, beam in zip(docs, ner.beam_parse(docs, beam_width=BEAM_WIDTH, beam_density=0.0001)):
-        for probability, parse in ner.moves.get_beam_parses(beam):
-            for start, end, label in parse:
-                span = doc[start:end]
-                name = label if isinstance(label, str) else nlp.vocab.strings[label]
-                scores[(span.start_char, span.end_char, name)] += probability
+    [beam] = ner.beam_parse([doc], beam_width=BEAM_WIDTH, beam_density=0.0001)
+    for probability, parse in ner.moves.get_beam_parses(beam):
+        for start, end, label in parse:
+            span = doc[start:end]
+            name = label if isinstance(label, str) else nlp.vocab.strings[label]
+            scores[(span.start_char, span.end_char, name)] += probability
     return scores
 
 
