@@ -143,3 +143,19 @@ def test_a_has_title_across_other_words_is_distant():
     relations = [(1, "has_title", 0), (2, "has_title", 3), (1, "has_title", 4)]
     found = [f for f in check_corpus([doc("a", 1, text, spans, relations)]) if f.code == "C106"]
     assert codes(found) == [("C106", "a/1:54", "President")]
+
+
+def test_the_summary_replaces_only_a_summary_this_command_wrote(tmp_path, capsys):
+    exports = ROOT / "annotations" / "exports"
+    accepted = ROOT / "annotations" / "consistency.tsv"
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": true}\n', encoding="utf-8")
+    assert main(["consistency", str(exports), "--accepted", str(accepted), "--summary", str(notes)]) == 2
+    assert "it is not a summary this command wrote" in capsys.readouterr().err
+    assert notes.read_text(encoding="utf-8") == '{"mine": true}\n'
+    assert main(["consistency", str(exports), "--accepted", str(accepted), "--summary", str(accepted)]) == 2
+    assert "is an input" in capsys.readouterr().err
+    summary = tmp_path / "summary.json"
+    for _ in range(2):  # written, then replaced
+        assert main(["consistency", str(exports), "--accepted", str(accepted), "--summary", str(summary)]) == 0
+    assert json.loads(summary.read_text(encoding="utf-8"))["tasks"] > 0

@@ -59,3 +59,14 @@ def test_sources_command_finds_a_changed_text_and_a_stale_page(tmp_path, capsys)
 
 def test_paragraphs_are_the_non_empty_lines_verbatim():
     assert paragraphs_of("One\u00a0two.\n\n \nThree\r\nFour") == ["One\u00a0two.", "Three", "Four"]
+
+
+def test_sources_never_replaces_a_page_it_did_not_write(tmp_path, capsys):
+    folder = tmp_path / "annotations"
+    shutil.copytree(ANNOTATIONS / "texts", folder / "texts")
+    shutil.copy(ANNOTATIONS / "documents.tsv", folder)
+    (folder / "SOURCES.md").write_text("# Our own notes on the sources\n", encoding="utf-8")
+    assert main(["sources", "--annotations", str(folder), "--write"]) == 2
+    assert "was not written by `tradetalks sources`" in capsys.readouterr().err
+    assert (folder / "SOURCES.md").read_text(encoding="utf-8") == "# Our own notes on the sources\n"
+

@@ -18,6 +18,7 @@ from . import paths
 MANIFEST_FILE = "documents.tsv"
 TEXTS_FOLDER = "texts"
 SOURCES_FILE = "SOURCES.md"
+GENERATED_MARK = f"Generated from {MANIFEST_FILE} by `tradetalks sources --write`"  # what `sources` may replace
 
 
 class ManifestError(ValueError):
@@ -120,7 +121,7 @@ def sources_markdown(records: dict[str, DocumentRecord]) -> str:
     lines = [
         "# Source texts",
         "",
-        f"<!-- Generated from {MANIFEST_FILE} by `tradetalks sources --write`; edit the manifest, not this page. -->",
+        f"<!-- {GENERATED_MARK}; edit the manifest, not this page. -->",
         "",
         f"The corpus has {len(records)} documents, {sum(r.paragraphs for r in records.values())} paragraphs and "
         f"{sum(r.characters for r in records.values()):,} characters. Each file is in `{TEXTS_FOLDER}/`, byte for "

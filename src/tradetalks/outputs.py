@@ -43,13 +43,15 @@ def check_folder_output(folder: Path, mark: str, inputs: Iterable[Path] = (), wh
                             f"replaced: choose a new or empty folder{hint}")
 
 
-def check_file_output(path: Path, inputs: Iterable[Path] = (), force: bool = False, what: str = "output") -> None:
-    """Refuse `path` when it is special, an input, a folder, or an existing file without `force`."""
+def check_file_output(path: Path, inputs: Iterable[Path] = (), force: bool = False, what: str = "output",
+                      instead: str = "choose another name or pass --force to replace it") -> None:
+    """Refuse `path` when it is special, an input, a folder, or an existing file without `force`; `instead`
+    says what the user can do about an existing file."""
     _refuse_special(path, inputs, what)
     if path.is_dir():
         raise OutputRefused(f"{path} is a folder; the {what} is a file: give a file name")
     if path.exists() and not force:
-        raise OutputRefused(f"{path} exists; choose another name or pass --force to replace it")
+        raise OutputRefused(f"{path} exists; {instead}")
 
 
 def _refuse_special(path: Path, inputs: Iterable[Path], what: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import paths
+from .outputs import write_atomically
 
 SPLITS = ("train", "validation", "test")
 # Percent of hash buckets per split, for tasks not yet frozen.
@@ -97,7 +98,7 @@ class SplitAssignment:
                            "existing entry; new tasks are added by `tradetalks splits --freeze`.",
             "assignments": dict(sorted(merged.items(), key=lambda kv: _natural(kv[0]))),
         }
-        self.path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_atomically(self.path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
 
 def document_splits(frozen: dict[str, str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import paths
 from ..consistency import ACCEPTED_FILE, CODES, AcceptedFileError, check_corpus, load_accepted, settle
+from ..outputs import OutputRefused, check_file_output, write_atomically
 from ..reporting import summary, text_report
 from ..validate import validate
 from .common import CommandError, export_files, load_contract, run_safely
@@ -34,13 +35,21 @@ def register(sub) -> None:
 
 def run(args) -> int:
     scheme, export_schema = load_contract(args.schema_dir)
-    report, docs = validate(export_files(args.inputs), scheme, export_schema)
+    files = export_files(args.inputs)
+    accepted_path = args.accepted or paths.annotations_dir() / ACCEPTED_FILE
+    if args.summary is not None:
+        try:  # a summary this command wrote is replaced; no other file is
+            check_file_output(args.summary, [*files, accepted_path], force=_is_summary(args.summary),
+                              what="consistency summary", instead="it is not a summary this command wrote: "
+                                                                  "choose another file")
+        except OutputRefused as err:
+            raise CommandError(str(err)) from None
+    report, docs = validate(files, scheme, export_schema)
     if not report.valid:
         text_report(report, sys.stderr)
         print(f"tradetalks consistency: the exports have errors ({summary(report)}); fix them first",
               file=sys.stderr)
         return 1
-    accepted_path = args.accepted or paths.annotations_dir() / ACCEPTED_FILE
     try:
         accepted = load_accepted(accepted_path)
     except (OSError, AcceptedFileError) as err:
@@ -64,8 +73,15 @@ def run(args) -> int:
     if args.summary is not None:
         body = {"tasks": len(docs), "documents": len({d.document_id for d in docs}), "counts": counts}
         try:
-            args.summary.parent.mkdir(parents=True, exist_ok=True)
-            args.summary.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+            write_atomically(args.summary, json.dumps(body, indent=2) + "\n")
         except OSError as err:
             raise CommandError(f"{args.summary}: cannot write: {err.strerror or err}") from None
     return 1 if outcome.open else 0
+
+
+def _is_summary(path: Path) -> bool:
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(body, dict) and {"tasks", "documents", "counts"} <= set(body)

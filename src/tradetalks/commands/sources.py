@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import paths
-from ..documents import (MANIFEST_FILE, SOURCES_FILE, TEXTS_FOLDER, ManifestError, check_texts, load_manifest,
-                         sources_markdown)
+from ..documents import (GENERATED_MARK, MANIFEST_FILE, SOURCES_FILE, TEXTS_FOLDER, ManifestError, check_texts,
+                         load_manifest, sources_markdown)
+from ..outputs import write_atomically
 from .common import CommandError, run_safely
 
 
@@ -33,8 +34,11 @@ def run(args) -> int:
     page = folder / SOURCES_FILE
     wanted = sources_markdown(records)
     if args.write:
+        if page.is_file() and GENERATED_MARK not in page.read_text(encoding="utf-8"):
+            raise CommandError(f"{page} was not written by `tradetalks sources`: it is never replaced; move it aside "
+                               f"(its text can go into the manifest's rows) and run again")
         if not problems:
-            page.write_text(wanted, encoding="utf-8")
+            write_atomically(page, wanted)
             print(f"wrote {page}")
     elif not page.is_file() or page.read_text(encoding="utf-8") != wanted:
         problems.append(f"{page} is out of date with {MANIFEST_FILE}; run `tradetalks sources --write`")
