@@ -7,7 +7,6 @@ tasks each. Speed and memory are measured by scripts/benchmark.py, never here.
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib.util
 import io
 import json
@@ -23,21 +22,21 @@ import pytest
 import yaml
 from datasets import load_dataset
 
-import tradetalks.build
-import tradetalks.commands.validate
-import tradetalks.parallel
 from conftest import ROOT
+from tradetalks.build import build
 from tradetalks.cli import main
-from tradetalks.parallel import Job, check_chunks
+from tradetalks.pipeline import Executor, Plan, check
+from tradetalks.pipeline.stages import ChunkChecker
 from tradetalks.problems import Report
+from tradetalks.reporting import REPORTERS, text_report
 from tradetalks.schema_files import load_export_schema
 from tradetalks.scheme import load_scheme
 from tradetalks.parquet import ShardedWriter
 from tradetalks.splits import SPLITS, SplitAssignment
 from tradetalks.views import all_views
 
-TASKS = 500  # two chunks of tradetalks.parallel.CHUNK_TASKS
-CHUNK_TASKS = 16  # with small_chunks(): far more chunks than the worker processes hold in flight
+TASKS = 500  # two chunks of tradetalks.pipeline.CHUNK_TASKS
+CHUNK_TASKS = 16  # far more chunks than the worker processes hold in flight
 CONFIGS = ["spans", "ner", "relations"]
 # (rows per row group, rows per shard) for each config, small enough that every train split has several
 # shards of several row groups; each shard size a multiple of its row group size
@@ -78,31 +77,27 @@ def dataset_info(meta: dict) -> dict[str, dict]:
     return {entry["config_name"]: entry for entry in (entries if isinstance(entries, list) else [entries])}
 
 
-def small_writer(folder: Path, split: str, features, distinct=(), **ignored) -> ShardedWriter:
-    batch_rows, shard_rows = SMALL[folder.name]
-    return ShardedWriter(folder, split, features, distinct, batch_rows=batch_rows, shard_rows=shard_rows)
+def build_small(export: Path, splits: Path, out: Path, num_proc: int = 1) -> str:
+    """The build (the command's, through the library) with SMALL row groups and shards and chunks of
+    CHUNK_TASKS; its report as text."""
+    scheme = load_scheme()
+    result = build([export], out, scheme, load_export_schema(), SplitAssignment.load(splits).index(),
+                   (ROOT / "dataset_card.md").read_text(encoding="utf-8"), num_proc=num_proc,
+                   chunk_tasks=CHUNK_TASKS, shard_sizes=SMALL)
+    text = io.StringIO()
+    text_report(result.report, text)
+    return text.getvalue()
 
 
-@contextlib.contextmanager
-def small_shards():
-    """Builds in this process write the SMALL row groups and shards.
-
-    build makes its writers with ShardedWriter's default sizes, which are bound when the class is defined:
-    setting parquet.BATCH_ROWS or SHARD_ROWS would change nothing, so the writer build uses is replaced.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tradetalks.build, "ShardedWriter", small_writer)
-        yield
-
-
-@contextlib.contextmanager
-def small_chunks():
-    """validate and build in this process cut the tasks into chunks of CHUNK_TASKS."""
-    chunked = functools.partial(check_chunks, chunk_tasks=CHUNK_TASKS)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tradetalks.build, "check_chunks", chunked)
-        patch.setattr(tradetalks.commands.validate, "check_chunks", chunked)
-        yield
+def validate_small(path: Path, fmt: str, num_proc: int) -> tuple[int, str, str]:
+    """validate's exit code, report and (empty) stderr, with chunks of CHUNK_TASKS."""
+    report = Report()
+    for _ in check([path], Plan(load_scheme(), load_export_schema()), report, Executor(num_proc),
+                   chunk_tasks=CHUNK_TASKS):
+        pass
+    out = io.StringIO()
+    REPORTERS[fmt](report, out)
+    return (0 if report.valid else 1), out.getvalue(), ""
 
 
 @pytest.fixture(scope="module")
@@ -132,10 +127,7 @@ def sharded(tmp_path_factory, export) -> tuple[Path, str]:
     """The export built with SMALL row groups and shards (not quiet): the folder and the command's stderr."""
     path, splits = export
     out = tmp_path_factory.mktemp("sharded") / "dataset"
-    with small_shards():
-        code, _, err = run("build", path, "--splits", splits, "-o", out)
-    assert code == 0, err
-    return out, err
+    return out, build_small(path, splits, out)
 
 
 # -- the generator and validate -----------------------------------------------------------------------
@@ -183,8 +175,7 @@ def test_a_build_of_a_faulty_export_writes_nothing(tmp_path, faulty):
 def test_the_report_is_the_same_with_worker_processes(faulty, fmt):
     path, faults = faulty
     reports = [run("validate", path, "--format", fmt, "-q", "--num-proc", num_proc) for num_proc in (1, 2)]
-    with small_chunks():
-        reports += [run("validate", path, "--format", fmt, "-q", "--num-proc", num_proc) for num_proc in (1, 2, 3)]
+    reports += [validate_small(path, fmt, num_proc) for num_proc in (1, 2, 3)]
     assert all(report == reports[0] for report in reports[1:])
     assert reports[0][0] == 1
     if fmt == "json":
@@ -198,12 +189,11 @@ def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, s
     built = []
     for num_proc in (1, 2):
         out = tmp_path / f"out{num_proc}"
-        with contextlib.ExitStack() as stack:
-            if sizes == "small":
-                stack.enter_context(small_shards())
-                stack.enter_context(small_chunks())
+        if sizes == "small":
+            build_small(path, splits, out, num_proc)
+        else:
             code, _, err = run("build", path, "--splits", splits, "-o", out, "-q", "--num-proc", num_proc)
-        assert code == 0, err
+            assert code == 0, err
         built.append(files_of(out))
     parquet = [name for name in built[0] if name.endswith(".parquet")]
     assert {name.split("/")[1] for name in parquet} == set(CONFIGS)
@@ -214,46 +204,46 @@ def test_the_dataset_is_byte_identical_with_worker_processes(tmp_path, export, s
         assert built[0][name] == built[1][name], f"{name} differs with 2 worker processes"
 
 
-def _checked_with_workers(path: Path, monkeypatch, rows: Path, job: Job | None = None) -> list:
-    """The chunks of `path` checked by the main process and a worker, which hands its rows over in a folder
-    made in `rows`."""
-    monkeypatch.setattr(tradetalks.parallel, "_shared_memory", lambda: str(rows))
-    job = job or Job(load_scheme(), load_export_schema())
+def _checked_with_workers(path: Path, tables: Path, plan: Plan | None = None) -> list:
+    """The chunks of `path` checked by the main process and a worker, which hands its tables over in a folder
+    made in `tables`."""
+    plan = plan or Plan(load_scheme(), load_export_schema())
     try:
-        return list(check_chunks([path], job, Report(), num_proc=2, chunk_tasks=CHUNK_TASKS))
+        return list(check([path], plan, Report(), Executor(2, table_folder=str(tables)), chunk_tasks=CHUNK_TASKS))
     finally:
-        assert not list(rows.iterdir()), "the workers' rows folder was left behind"
+        assert not list(tables.iterdir()), "the workers' tables folder was left behind"
 
 
 def test_chunks_are_checked_by_the_worker_and_by_the_main_process_while_it_is_busy(monkeypatch, tmp_path, export):
-    """The worker's rows come back through the folder; the main process checks chunks itself while the
+    """The worker's tables come back through the folder; the main process checks chunks itself while the
     worker has its fill, and every chunk is what the main process alone makes of it."""
     path, splits = export
     scheme = load_scheme()
-    job = Job(scheme, load_export_schema(), [v for v in all_views(scheme) if v.name in ("spans", "ner")],
-              SplitAssignment.load(splits).index())
+    plan = Plan(scheme, load_export_schema(), [v for v in all_views(scheme) if v.name in ("spans", "ner")],
+                SplitAssignment.load(splits).index())
     main_process, in_main = os.getpid(), set()
-    checked = tradetalks.parallel._Checker.check
+    checked = ChunkChecker.__call__
 
-    def check(self, file, items):
+    def slow_worker(self, chunk):
         if os.getpid() == main_process:
-            in_main.add(items[0][0] // CHUNK_TASKS)
+            in_main.add(chunk.tasks[0][0] // CHUNK_TASKS)
         else:
-            time.sleep(0.05)  # a slow worker
-        return checked(self, file, items)
+            time.sleep(0.05)
+        return checked(self, chunk)
 
-    monkeypatch.setattr(tradetalks.parallel._Checker, "check", check)
-    seen = []
-    mapped = tradetalks.parallel._mapped
-    monkeypatch.setattr(tradetalks.parallel, "_mapped", lambda file: seen.append(file) or mapped(file))
-    rows = tmp_path / "rows"
-    rows.mkdir()
-    chunks = _checked_with_workers(path, monkeypatch, rows, job)
-    monkeypatch.setattr(tradetalks.parallel._Checker, "check", checked)
-    in_process = list(check_chunks([path], job, Report(), num_proc=1, chunk_tasks=CHUNK_TASKS))
+    monkeypatch.setattr(ChunkChecker, "__call__", slow_worker)
+    seen = []  # the files of tables the main process mapped, then removed
+    unlink = os.unlink
+    monkeypatch.setattr(os, "unlink", lambda file, *args, **kwargs: seen.append(file) or unlink(file, *args, **kwargs))
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    chunks = _checked_with_workers(path, tables, plan)
+    monkeypatch.setattr(ChunkChecker, "__call__", checked)
+    monkeypatch.setattr(os, "unlink", unlink)
+    in_process = list(check([path], plan, Report(), chunk_tasks=CHUNK_TASKS))
     assert 0 < len(in_main) < len(chunks)
     assert len(seen) == sum(len(chunk.tables) for n, chunk in enumerate(chunks) if n not in in_main) > 0
-    assert all(Path(file).parent.parent == rows for file in seen)
+    assert all(Path(file).parent.parent == tables for file in seen)
     assert [sorted(chunk.tables) for chunk in chunks] == [sorted(chunk.tables) for chunk in in_process]
     for chunk, alone in zip(chunks, in_process):
         assert [outcome.identity for outcome in chunk.outcomes] == [outcome.identity for outcome in alone.outcomes]
@@ -262,20 +252,27 @@ def test_chunks_are_checked_by_the_worker_and_by_the_main_process_while_it_is_bu
 
 
 @pytest.mark.parametrize("num_proc", [1, 2])
-def test_when_read_is_called_once_after_the_last_task_is_read(monkeypatch, export, num_proc):
-    """With a (slow) worker, it comes while chunks are still in flight, before the last of them is yielded."""
+def test_the_files_are_read_as_the_chunks_are_checked(monkeypatch, export, num_proc):
+    """The files are read lazily, so what follows the last file in the iterable (the build's loading of
+    the figures) comes once the last task is read: with a (slow) worker, while chunks are still in
+    flight, before the last of them is yielded."""
     path, _ = export
-    main_process, checked = os.getpid(), tradetalks.parallel._Checker.check
+    main_process, checked = os.getpid(), ChunkChecker.__call__
 
-    def check(self, file, items):
+    def slow_worker(self, chunk):
         if os.getpid() != main_process:
             time.sleep(0.05)
-        return checked(self, file, items)
+        return checked(self, chunk)
 
-    monkeypatch.setattr(tradetalks.parallel._Checker, "check", check)
+    monkeypatch.setattr(ChunkChecker, "__call__", slow_worker)
     yielded, calls = [], []
-    for chunk in check_chunks([path], Job(load_scheme(), load_export_schema()), Report(), num_proc=num_proc,
-                              chunk_tasks=CHUNK_TASKS, when_read=lambda: calls.append(len(yielded))):
+
+    def files():
+        yield path
+        calls.append(len(yielded))
+
+    for chunk in check(files(), Plan(load_scheme(), load_export_schema()), Report(), Executor(num_proc),
+                       chunk_tasks=CHUNK_TASKS):
         yielded.append(chunk)
     total = -(-TASKS // CHUNK_TASKS)
     assert len(yielded) == total and len(calls) == 1
@@ -286,24 +283,24 @@ def test_when_read_is_called_once_after_the_last_task_is_read(monkeypatch, expor
 
 
 def test_an_error_in_a_worker_process_is_raised_in_the_main_process(monkeypatch, tmp_path, export):
-    def broken(self, file, items):
-        if os.getpid() != main_process and items[0][0] >= 2 * CHUNK_TASKS:  # the worker's third chunk on
+    def broken(self, chunk):
+        if os.getpid() != main_process and chunk.tasks[0][0] >= 2 * CHUNK_TASKS:  # the worker's third chunk on
             raise ValueError("a bug in the checks")
-        return checked(self, file, items)
+        return checked(self, chunk)
 
-    main_process, checked = os.getpid(), tradetalks.parallel._Checker.check
-    monkeypatch.setattr(tradetalks.parallel._Checker, "check", broken)
+    main_process, checked = os.getpid(), ChunkChecker.__call__
+    monkeypatch.setattr(ChunkChecker, "__call__", broken)
     with pytest.raises(ValueError, match="a bug in the checks") as raised:
-        _checked_with_workers(export[0], monkeypatch, tmp_path)
+        _checked_with_workers(export[0], tmp_path)
     assert any("in a worker process, checking tasks of" in note for note in raised.value.__notes__)
 
 
 def test_a_worker_process_that_dies_is_reported_not_waited_for(monkeypatch, tmp_path, export):
-    main_process, checked = os.getpid(), tradetalks.parallel._Checker.check
-    monkeypatch.setattr(tradetalks.parallel._Checker, "check", lambda self, file, items: (
-        checked(self, file, items) if os.getpid() == main_process else os._exit(3)))
+    main_process, checked = os.getpid(), ChunkChecker.__call__
+    monkeypatch.setattr(ChunkChecker, "__call__", lambda self, chunk: (
+        checked(self, chunk) if os.getpid() == main_process else os._exit(3)))
     with pytest.raises(RuntimeError, match=r"worker process \d+ stopped \(exit code 3\)"):
-        _checked_with_workers(export[0], monkeypatch, tmp_path)
+        _checked_with_workers(export[0], tmp_path)
 
 
 # -- shards and row groups ----------------------------------------------------------------------------

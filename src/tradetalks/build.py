@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .agreement import Agreement
 from .baseline import BASELINE_MARKER, SCORES_FILE, baseline_section
 from .card import consistency_section, documents_section, figures_section, render_card
 from .documents import DocumentRecord
 from .figures import Drawing, preload as preload_figures
-from .parquet import ShardedWriter, loaded_num_bytes
+from .parquet import BATCH_ROWS, SHARD_ROWS, ShardedWriter, loaded_num_bytes
 from .outputs import DATASET_MARK, check_folder_output, mark_folder
 from .paths import repo_root
-from .parallel import Job, check_chunks
+from .pipeline import CHUNK_TASKS, Executor, Plan, check
 from .problems import FatalInputError, Report, problem
 from .scheme import Scheme
 from .splits import SPLITS, FrozenSplits, SplitAssignment
@@ -48,9 +50,12 @@ class BuildResult:
 def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict,
           splits: SplitAssignment | FrozenSplits, card_prose: str, progress=None, baseline_scores: Path | None = None,
           num_proc: int = 1, configs: list[str] | None = None,
-          documents: dict[str, DocumentRecord] | None = None, consistency: Path | None = None) -> BuildResult:
+          documents: dict[str, DocumentRecord] | None = None, consistency: Path | None = None,
+          inputs: Iterable[Path] = (), chunk_tasks: int = CHUNK_TASKS,
+          shard_sizes: Mapping[str, tuple[int, int]] | None = None) -> BuildResult:
     """Validate and write the dataset; raises FatalInputError (nothing written) when any error is found, and
-    OutputRefused (nothing read or written) when `output` is a folder TradeTalks did not build (see outputs).
+    OutputRefused (nothing read or written) when `output` is a folder TradeTalks did not build or one of the
+    `exports` or other `inputs` (the card's prose, the splits file...; see outputs).
 
     `baseline_scores` is the scores file for the card's baseline section (default: results/baseline_ner.json),
     `consistency` the summary of `tradetalks consistency` for its consistency section (default:
@@ -58,23 +63,27 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     table of sources; a document it does not list is a W504 warning.
     With `num_proc` > 1, tasks are checked and their rows made in that many processes (num_proc - 1
     workers and this one); the dataset is the same, byte for byte. `configs` names the configs to build (default: all).
+    `chunk_tasks` is how many tasks are checked together, `shard_sizes` (rows per row group, rows per Parquet
+    file) by config (default: BATCH_ROWS, SHARD_ROWS); neither changes the rows.
     """
-    check_folder_output(output, DATASET_MARK, exports, what="dataset")
+    check_folder_output(output, DATASET_MARK, [*exports, *inputs], what="dataset")
     report = Report()
     views = [view for view in all_views(scheme) if configs is None or view.name in configs]
     staging, claim = _staging_folder(output)
     try:
-        writers = {
-            (view.name, split): ShardedWriter(staging / "data" / view.name, split, view.features(),
-                                        distinct=view.distinct)
-            for view in views for split in SPLITS
-        }
+        writers = {}
+        for view in views:
+            group_rows, shard_rows = (shard_sizes or {}).get(view.name, (BATCH_ROWS, SHARD_ROWS))
+            for split in SPLITS:
+                writers[(view.name, split)] = ShardedWriter(staging / "data" / view.name, split, view.features(),
+                                                            view.distinct, group_rows, shard_rows)
         stats = Statistics()
         agreement = Agreement()
-        job = Job(scheme, export_schema, views, splits if isinstance(splits, FrozenSplits) else splits.index())
-        for chunk in check_chunks(exports, job, report, num_proc=num_proc, progress=progress,
-                                  when_read=preload_figures):
-            if not chunk.valid:
+        plan = Plan(scheme, export_schema, views, splits if isinstance(splits, FrozenSplits) else splits.index())
+        # the figures' library is loaded once the last task is read, while the last chunks are checked
+        files = chain(exports, _calling(preload_figures))
+        for chunk in check(files, plan, report, Executor(num_proc), progress=progress, chunk_tasks=chunk_tasks):
+            if not chunk.keep_rows:
                 continue  # the build fails: the rest is only checked, to report every problem
             for key, table in chunk.tables.items():
                 writers[key].write_table(table)
@@ -118,6 +127,12 @@ def build(exports: list[Path], output: Path, scheme: Scheme, export_schema: dict
     finally:
         claim.release()
     return BuildResult(report, output, stats, files, figures_drawn=figures is not None)
+
+
+def _calling(function: Callable[[], object]) -> Iterator:
+    """Nothing, once `function()` is called: chained after the exports, it runs when the last is read."""
+    function()
+    yield from ()
 
 
 def _write_documents(staging: Path, documents: dict[str, DocumentRecord], stats, writers, report: Report) -> int:

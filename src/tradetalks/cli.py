@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .commands import COMMANDS
-from .parallel import COLLECTOR_THRESHOLDS
+from .tuning import tune_process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,13 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> int:
-    """The console script: main() with the cyclic garbage collector run less often, then the heap is left to
-    the operating system. A command imports and keeps hundreds of thousands of objects that form few
-    cycles, and with the default thresholds the collector walked them all again and again (a third of a
-    second of a build's start). The interpreter's last garbage collection at exit would walk every object
-    still alive (most of a second after a large build); frozen objects are not walked, and nothing of them
-    is needed any more."""
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    """The console script: main() in a process tuned for large exports (see tuning). At exit every object
+    still alive is frozen: the interpreter's last collection would walk them all, and none is needed."""
+    tune_process()
     code = main()
     gc.freeze()
     return code

@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from .. import paths
 from ..documents import MANIFEST_FILE, find_manifest
-from ..outputs import DATASET_MARK, OutputRefused, check_folder_output
+from ..outputs import OutputRefused
 from ..problems import FatalInputError, Report
 from ..reporting import SHOWN_PER_CODE, text_report
 from ..splits import SplitAssignment
@@ -62,18 +62,16 @@ def run(args) -> int:
     unknown = sorted(set(args.configs or ()) - set(names))
     if unknown:
         raise CommandError(f"no config named {', '.join(unknown)}; the configs are {', '.join(names)}")
-    inputs = [*files, card_path, args.splits or paths.annotations_dir() / "splits.json"]
+    inputs = [card_path, args.splits or paths.annotations_dir() / "splits.json"]
     if documents is not None:
         inputs.append(args.documents or paths.annotations_dir() / MANIFEST_FILE)
-    try:
-        check_folder_output(output, DATASET_MARK, inputs, what="dataset")
-    except OutputRefused as err:
-        raise CommandError(str(err)) from None
-    _returning_memory_pool()
     bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty())
     try:
         result = build(files, output, scheme, export_schema, splits, prose, progress=bar,
-                       num_proc=args.num_proc, configs=args.configs, documents=documents)
+                       num_proc=args.num_proc, configs=args.configs, documents=documents, inputs=inputs)
+    except OutputRefused as err:
+        bar.close()
+        raise CommandError(str(err)) from None
     except FatalInputError as err:
         bar.close()
         text_report(err.report or Report(problems=err.problems), sys.stderr, limit=_limit(args))
@@ -97,17 +95,3 @@ def run(args) -> int:
 
 def _limit(args) -> int | None:
     return None if args.all else SHOWN_PER_CODE
-
-
-def _returning_memory_pool() -> None:
-    """Have Arrow give freed memory back to the system at once. Its default allocator (mimalloc) keeps
-    what each chunk's tables freed, and so does the C library's past its adaptive threshold; jemalloc with
-    no decay returns it, at no measurable cost in time, where pyarrow has it (not on Windows)."""
-    import pyarrow as pa
-
-    try:
-        pool = pa.jemalloc_memory_pool()
-        pa.jemalloc_set_decay_ms(0)
-    except NotImplementedError:
-        pool = pa.system_memory_pool()
-    pa.set_memory_pool(pool)

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..documents import MANIFEST_FILE, ManifestError, find_manifest
 from ..problems import Report
 from ..splits import SplitAssignment, document_of
-from ..validate import check_exports
+from ..pipeline import documents
 from .common import CommandError, export_files, load_contract, run_safely
 
 
@@ -33,15 +33,15 @@ def run(args) -> int:
     except (OSError, ValueError) as err:
         raise CommandError(str(err)) from None
     report = Report()
-    keys = [doc.key for doc in check_exports(export_files(args.inputs), scheme, export_schema, report)]
+    keys = [doc.key for doc in documents(export_files(args.inputs), scheme, export_schema, report)]
     for key in keys:
         assignment.split_of(key)
     if assignment.added:
         assignment.assign_documents(_order(args.documents))
     splits = {key: assignment.split_of(key)[0] for key in keys}
     tasks = Counter(splits.values())
-    documents = Counter(split for _, split in {(document_of(key), split) for key, split in splits.items()})
-    print(", ".join(f"{split}: {tasks[split]} tasks, {documents[split]} documents" for split in sorted(tasks))
+    in_split = Counter(split for _, split in {(document_of(key), split) for key, split in splits.items()})
+    print(", ".join(f"{split}: {tasks[split]} tasks, {in_split[split]} documents" for split in sorted(tasks))
           or "no tasks")
     if assignment.added:
         print(f"{len(assignment.added)} task(s) without a frozen split")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..parallel import Job, check_chunks
+from ..pipeline import Executor, Plan, check
 from ..problems import Report, problem
 from ..reporting import REPORTERS, SHOWN_PER_CODE
 from .common import CommandError, export_files, load_contract, run_safely
@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     try:
-        return check(args)
+        return _validate(args)
     except CommandError as err:
         if args.format != "json":
             raise
@@ -41,14 +41,14 @@ def run(args) -> int:
         return 2
 
 
-def check(args) -> int:
+def _validate(args) -> int:
     scheme, export_schema = load_contract(args.schema_dir)
     files = export_files(args.inputs)
     if args.num_proc < 1:
         raise CommandError("--num-proc must be at least 1")
     report = Report()
     with tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty()) as bar:
-        for _ in check_chunks(files, Job(scheme, export_schema), report, num_proc=args.num_proc, progress=bar):
+        for _ in check(files, Plan(scheme, export_schema), report, Executor(args.num_proc), progress=bar):
             pass
     if not files:
         report.problems.append(problem("W006", "no export files (*.json) were found"))

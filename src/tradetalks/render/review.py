@@ -12,7 +12,7 @@ from ..model import Annotation, Document, Entity, Relation
 from ..problems import Problem, Report, problem
 from ..scheme import Scheme
 from ..splits import SplitAssignment
-from ..validate import check_exports
+from ..pipeline import documents
 
 
 @dataclass
@@ -115,7 +115,7 @@ def collect_review(files: list[Path], scheme: Scheme, export_schema: dict, split
                 entry.problems.append(p)
         seen = len(report.problems)
 
-    for doc in check_exports(files, scheme, export_schema, report):
+    for doc in documents(files, scheme, export_schema, report):
         take_problems()
         entry = entries.setdefault((doc.file, doc.task_id), TaskEntry(doc.file, doc.task_id))
         entry.document = doc

@@ -9,7 +9,8 @@ from ..model import Document
 from ..problems import Report
 from ..reader import find_exports
 from ..scheme import Scheme
-from ..validate import check_exports, display_path
+from ..pipeline import documents
+from ..validate import display_path
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Corpus:
     def load(cls, folder: Path, scheme: Scheme, export_schema: dict) -> "Corpus":
         files = find_exports(folder) if folder.is_dir() else []
         corpus = cls(folder, files)
-        corpus.documents = list(check_exports(files, scheme, export_schema, corpus.report))
+        corpus.documents = list(documents(files, scheme, export_schema, corpus.report))
         return corpus
 
     def by_key(self) -> dict[str, Document]:

@@ -32,7 +32,8 @@ from ..outputs import new_file_mode
 from ..problems import Problem, Report, Severity
 from ..reader import ExportReader
 from ..scheme import Scheme
-from ..validate import check_exports, display_path
+from ..pipeline import Plan, check
+from ..validate import display_path
 from .connection import Studio, StudioError
 from .corpus import Corpus
 from .project import check_project
@@ -219,7 +220,7 @@ def store(plan: PullPlan, corpus: Corpus, scheme: Scheme, export_schema: dict) -
         files += [copy for copy, target in staged.items() if target in plan.rewrites]
         files.append(staged_output)
         report = Report()
-        for _ in check_exports(files, scheme, export_schema, report):
+        for _ in check(files, Plan(scheme, export_schema), report):
             pass
         report.problems = [_as_in_label_studio(_renamed(p, staged), plan) for p in report.problems]
         if not report.valid:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from ..gold import choose_gold
 from ..model import Document
 from ..problems import Problem, Report, problem
-from ..reader import ExportReader
 from ..scheme import Scheme
-from .corpus import CorpusChecks, Identity
 from .semantic import lone_surrogates, parse_task
 from .structural import StructuralChecker
 
@@ -33,30 +30,6 @@ def display_path(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def check_exports(files: Iterable[Path], scheme: Scheme, export_schema: dict, report: Report,
-                  batch: int = 400) -> Iterator[Document]:
-    """Stream every task of every file, adding its problems to `report`; yield the tasks that parsed.
-    The tasks are checked `batch` at a time: the checks across tasks look up a batch at once."""
-    structural = StructuralChecker(export_schema)
-    corpus = CorpusChecks()
-    for path in files:
-        report.files += 1
-        reader = ExportReader(path, display_name=display_path(path))
-        tasks = iter(reader)
-        while read := [read_task(task, index, reader.name, scheme, structural)
-                       for index, task in itertools.islice(tasks, batch)]:
-            across = iter(corpus.check_identities([Identity.of(doc) for doc, _, _ in read if doc is not None],
-                                                  reader.name))
-            for doc, problems, gold_problems in read:
-                report.tasks += 1
-                if doc is None:
-                    report.extend(problems)
-                    continue
-                report.extend(problems + next(across) + gold_problems)
-                yield doc
-        report.extend(reader.problems)
 
 
 def read_task(task, index: int, file: str, scheme: Scheme,
@@ -94,6 +67,8 @@ def _in_annotation(p: Problem) -> bool:
 
 def validate(files: Iterable[Path], scheme: Scheme, export_schema: dict) -> tuple[Report, list[Document]]:
     """Check everything and return the report with the parsed documents (for small corpora and tests)."""
+    from ..pipeline import documents  # the pipeline checks tasks with this package's read_task
+
     report = Report()
-    docs = list(check_exports(files, scheme, export_schema, report))
+    docs = list(documents(files, scheme, export_schema, report))
     return report, docs
