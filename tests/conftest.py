@@ -81,3 +81,11 @@ def write_export(folder: Path, tasks: list, name: str = "export.json") -> Path:
     path = folder / name
     path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def encoded_rows(features, rows: list[dict]):
+    """Rows as dicts (label names included) encoded by `datasets` itself, as an Arrow table of the features'
+    schema: what the views' bulk tables must equal."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([features.encode_example(row) for row in rows], schema=features.arrow_schema)

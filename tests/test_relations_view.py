@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from datasets import load_dataset
 
-from conftest import annotation, relation, simple_task, span, task, write_export
+from conftest import annotation, encoded_rows, relation, simple_task, span, task, write_export
 from tradetalks.build import build
 from tradetalks.model import Batch
-from tradetalks.parquet import RowEncoder, plain
+from tradetalks.parquet import plain
 from tradetalks.splits import SplitAssignment
 from tradetalks.validate import validate
 from tradetalks.views import all_views
@@ -18,6 +18,16 @@ from tradetalks.views.relations import NO_RELATION, RelationsView
 
 CARD = (Path(__file__).resolve().parents[1] / "dataset_card.md").read_text(encoding="utf-8")
 FILLER = " and then, after a long while," * 8  # 240 characters
+
+
+def rows_of(view: RelationsView, doc) -> list[dict]:
+    """The view's rows of one task, made one by one from its pairs: what its bulk table must hold."""
+    def mention(entity) -> dict:
+        return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label}
+
+    return [{"id": pair_id, "document_id": doc.document_id, "paragraph": doc.paragraph, "task_id": doc.task_id,
+             "text": doc.text, "head": mention(head), "tail": mention(tail), "label": label}
+            for pair_id, head, tail, label in view.pairs(doc)]
 
 
 def far_task(task_id: int) -> dict:
@@ -85,7 +95,7 @@ def test_distance_limits_candidates_but_never_drops_a_gold_relation(built):
 
 def test_max_distance_is_a_parameter(scheme, export_schema, tmp_path):
     _, docs = validate([write_export(tmp_path, [simple_task(1)])], scheme, export_schema)
-    near = RelationsView(scheme, max_distance=4).rows(docs[0], [])
+    near = rows_of(RelationsView(scheme, max_distance=4), docs[0])
     # gaps: t..p 1, p..n 4, n..g 14, and wider between the others
     assert {(r["head"]["id"], r["tail"]["id"]) for r in near} == {
         ("t", "p"), ("p", "t"), ("p", "n"), ("n", "p")}
@@ -113,11 +123,11 @@ def test_the_table_of_many_tasks_is_their_rows_encoded_one_by_one(scheme, export
     report, docs = validate([export], scheme, export_schema)
     assert report.valid
     view = RelationsView(scheme)
-    rows = [row for doc in docs for row in view.rows(doc, [])]
+    rows = [row for doc in docs for row in rows_of(view, doc)]
     table, counts = view.table(Batch(docs))
     assert table.num_rows == len(rows) > 10
-    assert counts.tolist() == [len(view.rows(doc, [])) for doc in docs]
+    assert counts.tolist() == [len(rows_of(view, doc)) for doc in docs]
     assert table.column("text").num_chunks == 1 and len(table.column("text").chunk(0).dictionary) == len(docs)
-    encoded = RowEncoder(view.features()).table(rows)
+    encoded = encoded_rows(view.features(), rows)
     assert plain(table, encoded.schema).equals(encoded)
     assert plain(table, encoded.schema).nbytes == encoded.nbytes

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .card import _table
+from .markdown import table
 from .stats import Statistics
 
 SCORES_FILE = "results/baseline_ner.json"
@@ -45,7 +45,7 @@ def _section(scores: dict, stats: Statistics) -> str:
     if stale:
         parts.append("**These scores were measured on a different version of the data** (" + "; ".join(stale)
                      + "): rerun `python scripts/train_baseline.py` after building.")
-    parts.append(_table(
+    parts.append(table(
         ["split", "precision (%)", "recall (%)", "F1 (%)", "entities found", "entities predicted"],
         [[split, _pct(s["micro"]["precision"]), _pct(s["micro"]["recall"]), _pct(s["micro"]["f1"]),
           f"{s['micro']['correct']} of {s['micro']['gold']}", s["micro"]["predicted"]]
@@ -54,7 +54,7 @@ def _section(scores: dict, stats: Statistics) -> str:
     test = scores["scores"]["test"]
     per_label = sorted(test["per_label"].items(), key=lambda item: (-item[1]["gold"], item[0]))
     parts.append("Per entity type, on test:")
-    parts.append(_table(
+    parts.append(table(
         ["entity type", "precision (%)", "recall (%)", "F1 (%)", "found", "in test", "predicted"],
         [[label, _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"]), s["correct"], s["gold"], s["predicted"]]
          for label, s in per_label],

@@ -149,8 +149,7 @@ def _write_documents(staging: Path, documents: dict[str, DocumentRecord], stats,
         if not listed:
             continue
         writer = ShardedWriter(staging / "data" / config.name, split, config.features(), distinct=config.distinct)
-        for document_id in listed:
-            writer.write(config.row(documents[document_id]))
+        writer.write_table(config.table([documents[document_id] for document_id in listed]))
         writers[(config.name, split)] = writer
         rows += len(listed)
     return rows

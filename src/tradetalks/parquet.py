@@ -1,75 +1,15 @@
-"""Parquet shards for one config and split, written in bounded row groups from streamed rows or tables."""
+"""Parquet shards for one config and split, written in bounded row groups from streamed Arrow tables."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from datasets import ClassLabel, Features, LargeList, List
-from datasets.features.features import get_nested_type
+from datasets import Features
 
 BATCH_ROWS = 1_000  # rows encoded and written at once: one row group
 SHARD_ROWS = 200_000  # rows per file, so no shard approaches the hub's 500 MB
-
-
-class RowEncoder:
-    """Rows (dicts as the views make them, label names included) to an Arrow table of the features' schema.
-
-    Does what Features.encode_example does for the feature types the views use, in bulk:
-    Arrow converts the rows with every ClassLabel as a string, then each label column
-    (in lists and structs too) is turned into ids by one lookup in the label names.
-    """
-
-    def __init__(self, features: Features):
-        self.features = features
-        self.schema = features.arrow_schema
-        self._raw_types = {name: _raw_type(feature) for name, feature in features.items()}
-
-    def table(self, rows: list[dict]) -> pa.Table:
-        columns = []
-        for name, feature in self.features.items():
-            raw = pa.array([row[name] for row in rows], type=self._raw_types[name])
-            columns.append(_label_ids(raw, feature))
-        return pa.Table.from_arrays(columns, schema=self.schema)
-
-
-def _raw_type(feature) -> pa.DataType:
-    """The feature's Arrow type with every ClassLabel as a string."""
-    if isinstance(feature, ClassLabel):
-        return pa.string()
-    if isinstance(feature, (List, LargeList)) or isinstance(feature, list):
-        item = _raw_type(feature[0] if isinstance(feature, list) else feature.feature)
-        if isinstance(feature, LargeList):
-            return pa.large_list(item)
-        length = getattr(feature, "length", -1)
-        return pa.list_(item, length) if length != -1 else pa.list_(item)
-    if isinstance(feature, dict):
-        return pa.struct([pa.field(name, _raw_type(sub)) for name, sub in feature.items()])
-    return get_nested_type(feature)
-
-
-def _label_ids(array: pa.Array, feature) -> pa.Array:
-    """`array` (of _raw_type(feature)) with its label names replaced by their ids."""
-    if isinstance(feature, ClassLabel):
-        ids = pc.index_in(array, value_set=pa.array(feature.names, pa.string()))
-        if ids.null_count != array.null_count:
-            unknown = pc.filter(array, pc.and_(pc.is_null(ids), pc.is_valid(array)))[0].as_py()
-            feature.str2int(unknown)  # raises its own error for a name the labels lack
-        ids = ids.cast(pa.int64())
-        return without_validity(ids)
-    if not _has_label(feature):
-        return array
-    mask = array.is_null() if array.null_count else None
-    if isinstance(feature, dict):
-        children = [_label_ids(array.field(name), sub) for name, sub in feature.items()]
-        return pa.StructArray.from_arrays(children, names=list(feature), mask=mask)
-    item = feature[0] if isinstance(feature, list) else feature.feature
-    values = _label_ids(array.values, item)
-    if isinstance(array, pa.FixedSizeListArray):
-        return pa.FixedSizeListArray.from_arrays(values, array.type.list_size, mask=mask)
-    cls = pa.LargeListArray if isinstance(array, pa.LargeListArray) else pa.ListArray
-    return cls.from_arrays(array.offsets, values, mask=mask)
 
 
 def without_validity(array: pa.Array) -> pa.Array:
@@ -83,25 +23,12 @@ def without_validity(array: pa.Array) -> pa.Array:
     return pa.Array.from_buffers(array.type, len(array), [None, *array.buffers()[1:]], offset=array.offset)
 
 
-def _has_label(feature) -> bool:
-    if isinstance(feature, ClassLabel):
-        return True
-    if isinstance(feature, dict):
-        return any(_has_label(sub) for sub in feature.values())
-    if isinstance(feature, list):
-        return _has_label(feature[0])
-    if isinstance(feature, (List, LargeList)):
-        return _has_label(feature.feature)
-    return False
-
-
 class ShardedWriter:
     """Writes `{split}-{i:05d}-of-{n:05d}.parquet` under `folder`; the features ride in the schema metadata.
     The `distinct` columns (Parquet paths), whose values seldom repeat, are written without a dictionary.
 
-    Rows come one at a time (`write`) or as Arrow tables of many rows (`write_table`); either
-    way every row group holds exactly `batch_rows` rows (the last one fewer), so the files are
-    the same whatever sizes the tables came in.
+    Rows come as Arrow tables of the features' schema (`write_table`); every row group holds exactly
+    `batch_rows` rows (the last one fewer), so the files are the same whatever sizes the tables came in.
     """
 
     def __init__(self, folder: Path, split: str, features: Features, distinct: tuple[str, ...] = (),
@@ -109,8 +36,7 @@ class ShardedWriter:
         self.folder = folder
         self.split = split
         self.features = features
-        self.encoder = RowEncoder(features)
-        self.schema = self.encoder.schema
+        self.schema = features.arrow_schema
         # A dictionary only pays for values that repeat, and min/max statistics only help a reader skip
         # row groups by a column of plain values (not a list's): each would otherwise cost encoding time.
         self._options = {
@@ -120,32 +46,19 @@ class ShardedWriter:
         self.batch_rows = batch_rows
         self.shard_rows = shard_rows
         self.num_examples = 0
-        self.num_bytes = 0
-        self._rows: list[dict] = []
         self._tables: list[pa.Table] = []
         self._buffered = 0
         self._shards: list[Path] = []
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_shard = 0
 
-    def write(self, row: dict) -> None:
-        self._rows.append(row)
-        if len(self._rows) >= self.batch_rows:
-            self._encode_rows()
-
     def write_table(self, table: pa.Table) -> None:
-        """Append rows already encoded (as RowEncoder.table makes them; a string column may come
-        dictionary-encoded, to take less memory on its way here, and is written as plain strings)."""
-        self._encode_rows()
+        """Append rows (label ids, not names; a string column may come dictionary-encoded, to take less
+        memory on its way here, and is written as plain strings)."""
         if table.num_rows:
             self._tables.append(table)
             self._buffered += table.num_rows
             self._flush(final=False)
-
-    def _encode_rows(self) -> None:
-        if self._rows:
-            rows, self._rows = self._rows, []
-            self.write_table(self.encoder.table(rows))
 
     def _flush(self, final: bool) -> None:
         if self._buffered < self.batch_rows and not (final and self._buffered):
@@ -165,7 +78,6 @@ class ShardedWriter:
         self._writer.write_table(table, row_group_size=self.batch_rows)
         self._rows_in_shard += table.num_rows
         self.num_examples += table.num_rows
-        self.num_bytes += table.nbytes
 
     def _open_shard(self) -> None:
         if self._writer is not None:
@@ -178,7 +90,6 @@ class ShardedWriter:
 
     def close(self) -> list[Path]:
         """Finish the last shard and give every shard its final name; returns the paths."""
-        self._encode_rows()
         self._flush(final=True)
         if self._writer is None:
             self._open_shard()  # an empty split still gets a (schema-only) file

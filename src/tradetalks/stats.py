@@ -1,4 +1,9 @@
-"""Statistics accumulated while the dataset is written: counts per split, label and config."""
+"""Statistics accumulated while the dataset is written: counts per split, label and config.
+
+The counts of the tasks themselves (documents, entities, relations...) are kept here; what a
+config counts in its own rows (the ner config's tokens, the relations config's pairs per label)
+comes from its view's `count`, kept by config name.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .model import Batch
 
@@ -21,8 +25,7 @@ class SplitStats:
     relations: Counter = field(default_factory=Counter)
     span_lengths: Counter = field(default_factory=Counter)  # in characters
     rows: Counter = field(default_factory=Counter)  # per config
-    relation_pairs: Counter = field(default_factory=Counter)  # rows of the relations config per label
-    tokens: int = 0
+    by_config: defaultdict = field(default_factory=lambda: defaultdict(Counter))  # config -> its view's count
 
 
 class Statistics:
@@ -40,14 +43,10 @@ class Statistics:
         s.relations.update([relation.label for doc in docs for relation in doc.gold.relations])
 
     def add_table(self, split: str, view, table: pa.Table) -> None:
-        """Count a view's rows (an Arrow table of its features' schema)."""
+        """Count a view's rows (an Arrow table as its `table` makes them), and what the view counts in them."""
         s = self.splits[split]
         s.rows[view.name] += table.num_rows
-        if view.name == "ner":
-            s.tokens += pc.sum(pc.list_value_length(table["tokens"])).as_py() or 0
-        elif view.name == "relations":
-            for count in table["label"].value_counts():
-                s.relation_pairs[view.labels[count["values"].as_py()]] += count["counts"].as_py()
+        s.by_config[view.name].update(view.count(table))
 
     def merge(self, other: "Statistics") -> None:
         """Add statistics gathered apart (a later chunk of tasks), as if its tasks had been added here."""
@@ -57,6 +56,9 @@ class Statistics:
                 mine = getattr(ours, name)
                 if isinstance(mine, Counter):
                     mine.update(value)
+                elif isinstance(mine, defaultdict):
+                    for config, counts in value.items():
+                        mine[config].update(counts)
                 elif isinstance(mine, set):
                     mine |= value
                 else:
@@ -72,6 +74,6 @@ class Statistics:
             out.relations += s.relations
             out.span_lengths += s.span_lengths
             out.rows += s.rows
-            out.relation_pairs += s.relation_pairs
-            out.tokens += s.tokens
+            for config, counts in s.by_config.items():
+                out.by_config[config].update(counts)
         return out

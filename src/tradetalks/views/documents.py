@@ -7,6 +7,7 @@ document's title, date, publisher, URL and licence.
 
 from __future__ import annotations
 
+import pyarrow as pa
 from datasets import Features, Value
 
 from ..documents import DocumentRecord
@@ -32,6 +33,9 @@ class DocumentsConfig:
             "paragraphs": Value("int32"),
             "characters": Value("int32"),
         })
+
+    def table(self, records: list[DocumentRecord]) -> pa.Table:
+        return pa.Table.from_pylist([self.row(record) for record in records], schema=self.features().arrow_schema)
 
     @staticmethod
     def row(record: DocumentRecord) -> dict:

@@ -7,6 +7,7 @@ Its rows are made for many tasks at once, straight into Arrow arrays from the to
 from __future__ import annotations
 
 import functools
+from collections import Counter
 
 import numpy as np
 import pyarrow as pa
@@ -18,10 +19,11 @@ from ..parquet import without_validity
 from ..problems import problem
 from ..scheme import Scheme
 from ..tokens import analyse
+from .base import View
 from .spans import row_id
 
 
-class NerView:
+class NerView(View):
     name = "ner"
     distinct = ("id",)  # columns whose values seldom repeat (see ShardedWriter)
     description = ("One row per sentence: spaCy tokens, BIO ner_tags, and each token's character offsets "
@@ -46,6 +48,12 @@ class NerView:
     @functools.cached_property
     def _schema(self) -> pa.Schema:
         return self.features().arrow_schema
+
+    def count(self, table: pa.Table) -> Counter:
+        return Counter(tokens=pc.sum(pc.list_value_length(table["tokens"])).as_py() or 0)
+
+    def card_columns(self) -> list:
+        return [("sentences", lambda s: s.rows[self.name]), ("tokens", lambda s: s.by_config[self.name]["tokens"])]
 
     def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
         """The rows of the batch's documents, in order, and how many each has (its sentences)."""

@@ -14,23 +14,25 @@ both orders, since the fact holds either way. An ordered pair with two relations
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Features, Value
 
+from ..markdown import table as markdown_table
 from ..model import Batch, Document, Entity
 from ..parquet import without_validity
-from ..problems import Problem
 from ..scheme import Scheme
+from .base import View
 from .spans import mention_structs, row_id
 
 NO_RELATION = "no_relation"
 DEFAULT_MAX_DISTANCE = 200
 
 
-class RelationsView:
+class RelationsView(View):
     name = "relations"
     distinct = ("id",)  # columns whose values seldom repeat (see ShardedWriter)
 
@@ -65,18 +67,6 @@ class RelationsView:
             "label": ClassLabel(names=self.labels),
         })
 
-    def rows(self, doc: Document, problems: list[Problem]) -> list[dict]:
-        return [{
-            "id": pair_id,
-            "document_id": doc.document_id,
-            "paragraph": doc.paragraph,
-            "task_id": doc.task_id,
-            "text": doc.text,
-            "head": mention(head),
-            "tail": mention(tail),
-            "label": label,
-        } for pair_id, head, tail, label in self.pairs(doc)]
-
     def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
         """The rows of the batch's documents, in order, and how many each has: the columns of a task and of a
         mention are taken once per pair."""
@@ -109,6 +99,17 @@ class RelationsView:
         ]
         columns = [without_validity(column) for column in columns]
         return pa.Table.from_arrays(columns, schema=self.table_schema), counts
+
+    def count(self, table: pa.Table) -> Counter:
+        """Rows per label."""
+        return Counter({self.labels[count["values"].as_py()]: count["counts"].as_py()
+                        for count in table["label"].value_counts()})
+
+    def card_sections(self, splits) -> list[str]:
+        return ["### Relation pairs", "Rows of the `relations` config per label: candidate mention pairs and their "
+                "class balance (a symmetric relation gives a row for each order).",
+                markdown_table(["relations config label", *(name for name, _ in splits)],
+                               [[label, *(s.by_config[self.name][label] for _, s in splits)] for label in self.labels])]
 
     @functools.cached_property
     def table_schema(self) -> pa.Schema:
@@ -152,8 +153,4 @@ class RelationsView:
 def gap(a: Entity, b: Entity) -> int:
     """Characters between two spans (0 when they touch); flat annotation means they never overlap."""
     return max(b.start - a.end, a.start - b.end, 0)
-
-
-def mention(entity: Entity) -> dict:
-    return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label}
 

@@ -14,9 +14,10 @@ from datasets import ClassLabel, Features, List, Value
 
 from ..model import Batch, Document, EntityColumns
 from ..scheme import Scheme
+from .base import View
 
 
-class SpansView:
+class SpansView(View):
     name = "spans"
     distinct = ("id", "text")  # columns whose values seldom repeat (see ShardedWriter)
     description = "One row per task (a paragraph): text, entity spans with character offsets, relations."
