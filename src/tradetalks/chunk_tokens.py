@@ -19,8 +19,17 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from spacy.attrs import IDX, SPACY
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SPACY
 from spacy.language import Language
+
+# The columns of every token array here and in tokens.py: Doc.to_array(ATTRS) gives them in this order.
+ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, ORTH]
+IDX_COL = ATTRS.index(IDX)  # the token's first character, an offset into its text
+LENGTH_COL = ATTRS.index(LENGTH)  # in characters
+SPACY_COL = ATTRS.index(SPACY)  # 1 when a space follows the token
+IS_SPACE_COL = ATTRS.index(IS_SPACE)  # 1 for a token of whitespace
+IS_PUNCT_COL = ATTRS.index(IS_PUNCT)
+ORTH_COL = ATTRS.index(ORTH)  # the hash of the token's text
 
 # Every character str.isspace() accepts, but the plain space; and a space that is not alone between chunks.
 _UNUSUAL_WHITESPACE = (r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
@@ -28,22 +37,20 @@ _UNUSUAL_WHITESPACE = (r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200
 
 
 class ChunkTokenizer:
-    """Token arrays (the `attrs` columns of Doc.to_array) of texts, with a memo of the chunks seen."""
+    """Token arrays (the ATTRS columns of Doc.to_array) of texts, with a memo of the chunks seen."""
 
-    def __init__(self, nlp: Language, attrs: list[int], max_chunks: int = 20_000):
+    def __init__(self, nlp: Language, max_chunks: int = 20_000):
         self.nlp = nlp
-        self.attrs = list(attrs)
-        self._idx, self._spacy = self.attrs.index(IDX), self.attrs.index(SPACY)
         self.max_chunks = max_chunks  # the memo is emptied when it would hold more: memory stays bounded
         self._clear()
 
     def _clear(self) -> None:
         self._ids: dict[str, int] = {}
         self._first = np.zeros(1, np.int64)  # chunk id -> its first row in _rows; one more entry at the end
-        self._rows = np.empty((1024, len(self.attrs)), np.uint64)  # each chunk's tokens, offsets from its start
+        self._rows = np.empty((1024, len(ATTRS)), np.uint64)  # each chunk's tokens, offsets from its start
 
     def columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Each text's array, as `nlp.make_doc(text).to_array(attrs)` gives it, one after the other, and where
+        """Each text's array, as `nlp.make_doc(text).to_array(ATTRS)` gives it, one after the other, and where
         each text's tokens start (with the number of tokens at the end)."""
         strings = pa.array(texts, pa.string())
         whole = pc.or_(pc.match_substring_regex(strings, _UNUSUAL_WHITESPACE), pc.equal(pc.utf8_length(strings), 0))
@@ -51,7 +58,7 @@ class ChunkTokenizer:
         chunked = np.flatnonzero(~whole)
         rows, counts = self._from_chunks(strings.take(pa.array(chunked))) if len(chunked) else (None, None)
         if rows is None and not len(texts):
-            return np.empty((0, len(self.attrs)), np.uint64), np.zeros(1, np.int64)
+            return np.empty((0, len(ATTRS)), np.uint64), np.zeros(1, np.int64)
         if not whole.any():
             return rows, np.concatenate([[0], np.cumsum(counts)])
         arrays = {index: self._tokens(texts[index]) for index in np.flatnonzero(whole).tolist()}
@@ -60,7 +67,7 @@ class ChunkTokenizer:
         if rows is not None:
             per_text[chunked] = counts
         text_starts = np.concatenate([[0], np.cumsum(per_text)])
-        out = np.empty((text_starts[-1], len(self.attrs)), np.uint64)
+        out = np.empty((text_starts[-1], len(ATTRS)), np.uint64)
         if rows is not None:
             out[np.repeat(text_starts[chunked] - (np.cumsum(counts) - counts), counts) + np.arange(len(rows))] = rows
         for index, array in arrays.items():
@@ -81,10 +88,10 @@ class ChunkTokenizer:
         token_chunk = np.repeat(np.arange(len(ids)), counts)
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         rows = self._rows[self._first[ids][token_chunk] + within]
-        rows[:, self._idx] += chunk_starts[token_chunk].astype(np.uint64)
+        rows[:, IDX_COL] += chunk_starts[token_chunk].astype(np.uint64)
         last_chunk = np.zeros(len(ids), bool)
         last_chunk[text_first[1:] - 1] = True
-        rows[:, self._spacy] = (within == counts[token_chunk] - 1) & ~last_chunk[token_chunk]
+        rows[:, SPACY_COL] = (within == counts[token_chunk] - 1) & ~last_chunk[token_chunk]
         return rows, np.add.reduceat(counts, text_first[:-1])
 
     def _chunk_ids(self, chunks: list[str]) -> np.ndarray:
@@ -101,21 +108,21 @@ class ChunkTokenizer:
 
     def _tokens(self, text: str) -> np.ndarray:
         with self.nlp.memory_zone():  # what spaCy learns of new words is let go: only the arrays are kept
-            return self.nlp.make_doc(text).to_array(self.attrs)
+            return self.nlp.make_doc(text).to_array(ATTRS)
 
     def _add(self, chunks: list[str]) -> None:
         """Tokenize `chunks` (none holds whitespace) as one Doc, a line break between two, and memo them."""
         rows = self._tokens("\n".join(chunks))
         lengths = np.fromiter(map(len, chunks), np.int64, len(chunks))
         starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
-        idx = rows[:, self._idx].astype(np.int64)
+        idx = rows[:, IDX_COL].astype(np.int64)
         owner = np.searchsorted(starts, idx, side="right") - 1
         kept = idx < starts[owner] + lengths[owner]  # the line breaks between chunks are tokens of their own
         if np.count_nonzero(~kept) != len(chunks) - 1:
             raise RuntimeError("a line break between chunks did not make a token of its own")
         rows, owner = rows[kept], owner[kept]
-        rows[:, self._idx] -= starts[owner].astype(np.uint64)
-        rows[:, self._spacy] = 0
+        rows[:, IDX_COL] -= starts[owner].astype(np.uint64)
+        rows[:, SPACY_COL] = 0
         used = int(self._first[-1])
         while used + len(rows) > len(self._rows):  # grown by doubling, so each row is copied a few times at most
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])

@@ -20,17 +20,17 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SPACY
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-from .chunk_tokens import ChunkTokenizer
+from .chunk_tokens import (IDX_COL, IS_PUNCT_COL, IS_SPACE_COL, LENGTH_COL, ORTH_COL, SPACY_COL,
+                           ChunkTokenizer)
 from .model import Entity, EntityColumns
 
 EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
-ATTRS = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, ORTH]
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +53,7 @@ def chunk_tokenizer() -> ChunkTokenizer:
     nlp = _blank_english()
     nlp.vocab.lex_attr_getters = {attr: getter for attr, getter in nlp.vocab.lex_attr_getters.items()
                                   if attr in (IS_SPACE, IS_PUNCT)}
-    return ChunkTokenizer(nlp, ATTRS)
+    return ChunkTokenizer(nlp)
 
 
 @dataclass
@@ -99,15 +99,15 @@ def analyse(texts: list[str], entities: EntityColumns, labels: list[str]) -> Tok
         columns = np.concatenate(parts + [columns[done:]])
         text_starts = np.concatenate([[0], np.cumsum(counts)])
     counts = np.diff(text_starts)
-    starts = columns[:, 0].astype(np.int64)
-    ends = starts + columns[:, 1].astype(np.int64)
+    starts = columns[:, IDX_COL].astype(np.int64)
+    ends = starts + columns[:, LENGTH_COL].astype(np.int64)
     is_text_start = np.zeros(len(starts), bool)
     is_text_start[text_starts[:-1][counts > 0]] = True
-    sent_starts = _sentence_starts(columns[:, 5], columns[:, 4].astype(bool), is_text_start)
+    sent_starts = _sentence_starts(columns[:, ORTH_COL], columns[:, IS_PUNCT_COL].astype(bool), is_text_start)
     tags, inside = _tags(starts + np.repeat(bases, counts), edges)
     sent_starts &= ~inside  # a sentence never starts inside an entity
-    return TokenColumns(text_starts, starts, ends, columns[:, 2].astype(bool), columns[:, 3].astype(bool),
-                        sent_starts, tags, split_entities)
+    return TokenColumns(text_starts, starts, ends, columns[:, SPACY_COL].astype(bool),
+                        columns[:, IS_SPACE_COL].astype(bool), sent_starts, tags, split_entities)
 
 
 class _Edges:
@@ -124,8 +124,8 @@ class _Edges:
 def _texts_with_cut_tokens(columns: np.ndarray, text_starts: np.ndarray, bases: np.ndarray, edges: _Edges) -> list[int]:
     if not len(edges.starts):
         return []
-    token_starts = columns[:, 0].astype(np.int64) + np.repeat(bases, np.diff(text_starts))
-    token_ends = token_starts + columns[:, 1].astype(np.int64)
+    token_starts = columns[:, IDX_COL].astype(np.int64) + np.repeat(bases, np.diff(text_starts))
+    token_ends = token_starts + columns[:, LENGTH_COL].astype(np.int64)
     cut = _inside_token(token_starts, token_ends, edges.starts) | _inside_token(token_starts, token_ends, edges.ends)
     return sorted(set(edges.owners[cut].tolist()))
 
@@ -140,8 +140,8 @@ def _inside_token(starts: np.ndarray, ends: np.ndarray, cuts: np.ndarray) -> np.
 def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple[np.ndarray, list[Entity]]:
     """The text's token array with every token that contains an entity edge split there (each piece a
     token as spaCy's Doc makes it from words), and the entities with such an edge."""
-    idx = array[:, 0].astype(np.int64)
-    ends = idx + array[:, 1].astype(np.int64)
+    idx = array[:, IDX_COL].astype(np.int64)
+    ends = idx + array[:, LENGTH_COL].astype(np.int64)
     cuts = np.array(sorted({edge for entity in entities for edge in (entity.start, entity.end)}), np.int64)
     at = np.searchsorted(idx, cuts) - 1  # the token each edge falls in, if it falls inside one
     inner = (at >= 0) & (cuts > idx[np.maximum(at, 0)]) & (cuts < ends[np.maximum(at, 0)])
@@ -151,11 +151,12 @@ def _split_tokens(text: str, array: np.ndarray, entities: list[Entity]) -> tuple
     with vocab.memory_zone():
         for token in np.unique(at).tolist():
             edges = [int(idx[token]), *cuts[at == token].tolist(), int(ends[token])]
-            pieces = np.zeros((len(edges) - 1, array.shape[1]), np.uint64)
+            pieces = np.zeros((len(edges) - 1, array.shape[1]), np.uint64)  # SPACY_COL 0: no space within a token
             for row, (start, end) in zip(pieces, zip(edges, edges[1:])):
                 word = vocab[text[start:end]]
-                row[:] = [start, end - start, 0, word.is_space, word.is_punct, word.orth]  # in ATTRS order
-            pieces[-1, 2] = array[token, 2]  # the last piece keeps the token's following space
+                row[IDX_COL], row[LENGTH_COL] = start, end - start
+                row[IS_SPACE_COL], row[IS_PUNCT_COL], row[ORTH_COL] = word.is_space, word.is_punct, word.orth
+            pieces[-1, SPACY_COL] = array[token, SPACY_COL]  # the last piece keeps the token's following space
             parts += [array[done:token], pieces]
             done = token + 1
     cut = set(cuts.tolist())
