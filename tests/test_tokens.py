@@ -28,8 +28,7 @@ texts = st.lists(piece, max_size=25).map(" ".join)
 
 def sentencizer(text: str) -> list[bool]:
     """spaCy's own tokenizer and sentencizer pipe, token by token."""
-    nlp = english()
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    doc = Sentencizer()(english().make_doc(text))
     return [bool(token.is_sent_start) for token in doc]
 
 

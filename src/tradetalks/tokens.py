@@ -35,12 +35,9 @@ EXTRA_INFIXES = [r"(?<=\.)-(?=[A-Za-z])"]
 
 @lru_cache(maxsize=1)
 def english() -> spacy.language.Language:
-    nlp = _blank_english()
-    nlp.add_pipe("sentencizer")
-    return nlp
+    """spaCy's blank English with EXTRA_INFIXES: the tokenizer of the token views, and no pipe.
 
-
-def _blank_english() -> spacy.language.Language:
+    One instance is shared; `english.__wrapped__()` (lru_cache's uncached function) makes a new one."""
     nlp = spacy.blank("en")
     nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
     return nlp
@@ -50,7 +47,7 @@ def _blank_english() -> spacy.language.Language:
 def chunk_tokenizer() -> ChunkTokenizer:
     """english()'s tokenizer for the token views. Its words carry only the attributes those read (a new
     word's other attributes cost more than tokenizing it)."""
-    nlp = _blank_english()
+    nlp = english.__wrapped__()  # a new instance: the shared one's words keep all their attributes
     nlp.vocab.lex_attr_getters = {attr: getter for attr, getter in nlp.vocab.lex_attr_getters.items()
                                   if attr in (IS_SPACE, IS_PUNCT)}
     return ChunkTokenizer(nlp)
