@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.pipeline import Sentencizer
 
-from tradetalks.chunk_tokens import ChunkTokenizer
+from tradetalks.chunk_tokens import ATTRS, ChunkTokenizer
 from tradetalks.model import Entity, EntityColumns
 from tradetalks.paths import repo_root
-from tradetalks.tokens import ATTRS, analyse, chunk_tokenizer, english, tokenize
+from tradetalks.tokens import analyse, chunk_tokenizer, english, tokenize
 from tradetalks.views.ner import substrings
 
 _spec = importlib.util.spec_from_file_location("make_synthetic_export", repo_root() / "scripts" / "make_synthetic_export.py")
@@ -28,8 +28,7 @@ texts = st.lists(piece, max_size=25).map(" ".join)
 
 def sentencizer(text: str) -> list[bool]:
     """spaCy's own tokenizer and sentencizer pipe, token by token."""
-    nlp = english()
-    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    doc = Sentencizer()(english().make_doc(text))
     return [bool(token.is_sent_start) for token in doc]
 
 
@@ -137,7 +136,7 @@ def spaced_texts(draw):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(spaced_texts(), max_size=8), max_size=4), st.integers(1, 40))
 def test_chunk_tokenizer_gives_spacy_arrays_text_by_text(batches, max_chunks):
-    tokenizer = ChunkTokenizer(chunk_tokenizer().nlp, ATTRS, max_chunks=max_chunks)  # a small memo empties often
+    tokenizer = ChunkTokenizer(chunk_tokenizer().nlp, max_chunks=max_chunks)  # a small memo empties often
     for texts in batches:
         assert_same_arrays(per_text(tokenizer, texts), spacy_arrays(texts))
 
@@ -146,7 +145,7 @@ def test_chunk_tokenizer_on_the_corpus_and_a_synthetic_export():
     texts = [task["data"]["text"] for export in sorted((repo_root() / "annotations" / "exports").glob("*.json"))
              for task in json.loads(export.read_text(encoding="utf-8"))]
     texts += [task["data"]["text"] for task, _ in synthetic.synthetic_tasks(600)]
-    tokenizer = ChunkTokenizer(chunk_tokenizer().nlp, ATTRS, max_chunks=2_000)
+    tokenizer = ChunkTokenizer(chunk_tokenizer().nlp, max_chunks=2_000)
     found = [array for start in range(0, len(texts), 50) for array in per_text(tokenizer, texts[start:start + 50])]
     assert_same_arrays(found, spacy_arrays(texts))
     assert 0 < len(tokenizer._ids) <= 2_000

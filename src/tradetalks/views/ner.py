@@ -67,20 +67,26 @@ class NerView(View):
                 "the token was split at the span's edges",
                 file=doc.file, task=doc.task_id, annotation=doc.gold.id, region=entity.id))
         kept = ~(tokens.is_space & (tokens.tags == 0))  # whitespace tokens are left out, unless inside an entity
+        # Sentences are numbered across the batch, in order: a document's sentences follow one another.
         sentence_of_token = np.cumsum(tokens.sent_starts) - 1
         sentences = int(tokens.sent_starts.sum())
         text_of_token = tokens.text_of_token()
         doc_of_sentence = text_of_token[tokens.sent_starts]
-        first_sentence = np.searchsorted(doc_of_sentence, np.arange(len(docs)))
-        sentence_index = np.arange(sentences) - first_sentence[doc_of_sentence]
-        lengths = np.bincount(sentence_of_token[kept], minlength=sentences)
-        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-        base = np.cumsum([0] + [len(text) for text in texts])[:-1][text_of_token]
+        first_sentence_of_doc = np.searchsorted(doc_of_sentence, np.arange(len(docs)))
+        sentence_index = np.arange(sentences) - first_sentence_of_doc[doc_of_sentence]  # within its document
+        tokens_per_sentence = np.bincount(sentence_of_token[kept], minlength=sentences)
+        list_offsets = pa.array(np.concatenate([[0], np.cumsum(tokens_per_sentence)]).astype(np.int32))
         starts, ends = tokens.starts[kept], tokens.ends[kept]
-        owners = pa.array(doc_of_sentence)
+        # The token strings are cut from the texts joined into one: each token's offsets move by where its text
+        # starts there.
+        text_offsets = np.cumsum([0] + [len(text) for text in texts])[:-1]
+        token_text_offsets = text_offsets[text_of_token[kept]]
+        token_strings = substrings("".join(texts), starts + token_text_offsets, ends + token_text_offsets)
+        doc_of_row = pa.array(doc_of_sentence)
 
         def per_sentence(values: list, type: pa.DataType) -> pa.Array:
-            return without_validity(pa.array(values, type).take(owners))
+            """One value per document, repeated for each of its rows."""
+            return without_validity(pa.array(values, type).take(doc_of_row))
 
         numbers = pc.utf8_lpad(pa.array(sentence_index).cast(pa.string()), 3, "0")
         ids = pc.binary_join_element_wise(per_sentence([row_id(doc) for doc in docs], pa.string()), numbers, "-s")
@@ -90,11 +96,10 @@ class NerView(View):
             "paragraph": per_sentence([doc.paragraph for doc in docs], pa.int32()),
             "task_id": per_sentence([doc.task_id for doc in docs], pa.int64()),
             "sentence_index": pa.array(sentence_index.astype(np.int32)),
-            "tokens": pa.ListArray.from_arrays(offsets, substrings("".join(texts), starts + base[kept],
-                                                                   ends + base[kept])),
-            "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(tokens.tags[kept])),
-            "token_starts": pa.ListArray.from_arrays(offsets, pa.array(starts.astype(np.int32))),
-            "token_ends": pa.ListArray.from_arrays(offsets, pa.array(ends.astype(np.int32))),
+            "tokens": pa.ListArray.from_arrays(list_offsets, token_strings),
+            "ner_tags": pa.ListArray.from_arrays(list_offsets, pa.array(tokens.tags[kept])),
+            "token_starts": pa.ListArray.from_arrays(list_offsets, pa.array(starts.astype(np.int32))),
+            "token_ends": pa.ListArray.from_arrays(list_offsets, pa.array(ends.astype(np.int32))),
         }
         schema = self._schema
         table = pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
@@ -110,7 +115,8 @@ def substrings(text: str, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
         byte_offsets = np.concatenate([[0], np.cumsum(widths)])
         starts, ends = byte_offsets[starts], byte_offsets[ends]
     lengths = ends - starts
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    picked = np.arange(offsets[-1]) + np.repeat(starts - offsets[:-1], lengths)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])  # where each substring starts in the result
+    # Byte k of the result, in substring j, is data[starts[j] + k - offsets[j]].
+    source_bytes = np.arange(offsets[-1]) + np.repeat(starts - offsets[:-1], lengths)
     return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets.astype(np.int32)),
-                                       pa.py_buffer(data[picked]))
+                                       pa.py_buffer(data[source_bytes]))
