@@ -124,7 +124,7 @@ def test_the_table_of_many_tasks_is_their_rows_encoded_one_by_one(scheme, export
     assert report.valid
     view = RelationsView(scheme)
     rows = [row for doc in docs for row in rows_of(view, doc)]
-    table, counts = view.table(Batch(docs))
+    table, counts, _ = view.table(Batch(docs))
     assert table.num_rows == len(rows) > 10
     assert counts.tolist() == [len(rows_of(view, doc)) for doc in docs]
     assert table.column("text").num_chunks == 1 and len(table.column("text").chunk(0).dictionary) == len(docs)

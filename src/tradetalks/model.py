@@ -83,13 +83,11 @@ class Document:
 
 
 class Batch:
-    """Documents with gold whose rows are made together, the list each one's build problems go to, and
-    their gold entities as columns (transposed once, for every view and the statistics)."""
+    """Documents with gold whose rows are made together, and their gold entities as columns (transposed
+    once, for every view and the statistics)."""
 
-    def __init__(self, docs: list[Document], problems: list[list] | None = None,
-                 entities: EntityColumns | None = None):
+    def __init__(self, docs: list[Document], entities: EntityColumns | None = None):
         self.docs = docs
-        self.problems = problems if problems is not None else [[] for _ in docs]
         self._entities = entities
 
     def __len__(self) -> int:
@@ -102,5 +100,5 @@ class Batch:
         return self._entities
 
     def part(self, start: int, end: int) -> Batch:
-        """Documents start to end (exclusive), their problem lists and entity columns."""
-        return Batch(self.docs[start:end], self.problems[start:end], self.entities.part(start, end))
+        """Documents start to end (exclusive) and their entity columns."""
+        return Batch(self.docs[start:end], self.entities.part(start, end))

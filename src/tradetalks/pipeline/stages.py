@@ -116,12 +116,13 @@ class ChunkChecker:
         return placed
 
     def _tables(self, placed: list[tuple[Document, str, list[Problem]]], stats: Statistics) -> dict:
-        """(view, split) -> the rows of the `placed` tasks, in task order, counted in `stats`.
+        """(view, split) -> the rows of the `placed` tasks, in task order, counted in `stats`; the problems
+        met making them go to their task's build problems.
 
         Each view makes the rows of the whole chunk in one call, its tasks ordered split by split,
         and the table is cut at the splits' edges: a call costs more than a split's rows."""
         by_split = sorted(placed, key=itemgetter(1))  # a stable sort: task order within each split
-        batch = Batch([doc for doc, _, _ in by_split], [found for _, _, found in by_split])
+        batch = Batch([doc for doc, _, _ in by_split])
         tasks_per_split = Counter(split for _, split, _ in placed)
         splits = sorted(tasks_per_split)
         split_task_edges = np.cumsum([0] + [tasks_per_split[split] for split in splits]).tolist()
@@ -131,7 +132,9 @@ class ChunkChecker:
         if not len(batch):
             return tables
         for view in self.plan.views:
-            table, rows_per_task = view.table(batch)
+            table, rows_per_task, problems = view.table(batch)
+            for index, found in problems:
+                by_split[index][2].append(found)
             split_row_edges = np.concatenate([[0], np.cumsum(rows_per_task)])[split_task_edges].tolist()
             for split, start, end in zip(splits, split_row_edges, split_row_edges[1:]):
                 part = table.slice(start, end - start)

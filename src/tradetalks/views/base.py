@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from typing import Callable, NamedTuple
 
+import numpy as np
 import pyarrow as pa
 
+from ..problems import Problem
 from ..stats import SplitStats
+
+
+class ViewRows(NamedTuple):
+    """What a view makes of a model.Batch: its rows, in task order, how many each task has, and the problems
+    met making them, each with the index of its task in the batch."""
+
+    table: pa.Table
+    rows_per_task: np.ndarray
+    problems: list[tuple[int, Problem]] = []
 
 
 class View:

@@ -19,7 +19,7 @@ from ..parquet import without_validity
 from ..problems import problem
 from ..scheme import Scheme
 from ..tokens import analyse
-from .base import View
+from .base import View, ViewRows
 from .spans import row_id
 
 
@@ -55,17 +55,17 @@ class NerView(View):
     def card_columns(self) -> list:
         return [("sentences", lambda s: s.rows[self.name]), ("tokens", lambda s: s.by_config[self.name]["tokens"])]
 
-    def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
-        """The rows of the batch's documents, in order, and how many each has (its sentences)."""
+    def table(self, batch: Batch) -> ViewRows:
+        """The rows of the batch's documents, in order, how many each has (its sentences), and a W501 for
+        each entity that cuts a token."""
         docs = batch.docs
         texts = [doc.text for doc in docs]
         tokens = analyse(texts, batch.entities, self.scheme.entity_labels)
-        for index, entity in tokens.split_entities:
-            doc = docs[index]
-            batch.problems[index].append(problem(
-                "W501", f"{entity.text!r} {entity.start}..{entity.end} ({entity.label}) cuts a spaCy token; "
-                "the token was split at the span's edges",
-                file=doc.file, task=doc.task_id, annotation=doc.gold.id, region=entity.id))
+        problems = [(index, problem(
+            "W501", f"{entity.text!r} {entity.start}..{entity.end} ({entity.label}) cuts a spaCy token; "
+            "the token was split at the span's edges",
+            file=docs[index].file, task=docs[index].task_id, annotation=docs[index].gold.id, region=entity.id))
+            for index, entity in tokens.split_entities]
         kept = ~(tokens.is_space & (tokens.tags == 0))  # whitespace tokens are left out, unless inside an entity
         # Sentences are numbered across the batch, in order: a document's sentences follow one another.
         sentence_of_token = np.cumsum(tokens.sent_starts) - 1
@@ -103,7 +103,7 @@ class NerView(View):
         }
         schema = self._schema
         table = pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
-        return table, np.bincount(doc_of_sentence, minlength=len(docs))
+        return ViewRows(table, np.bincount(doc_of_sentence, minlength=len(docs)), problems)
 
 
 def substrings(text: str, starts: np.ndarray, ends: np.ndarray) -> pa.Array:

@@ -25,7 +25,7 @@ from ..markdown import table as markdown_table
 from ..model import Batch, Document, Entity
 from ..parquet import without_validity
 from ..scheme import Scheme
-from .base import View
+from .base import View, ViewRows
 from .spans import mention_structs, row_id
 
 NO_RELATION = "no_relation"
@@ -67,7 +67,7 @@ class RelationsView(View):
             "label": ClassLabel(names=self.labels),
         })
 
-    def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
+    def table(self, batch: Batch) -> ViewRows:
         """The rows of the batch's documents, in order, and how many each has: the columns of a task and of a
         mention are taken once per pair."""
         schema = self._schema
@@ -98,7 +98,7 @@ class RelationsView(View):
             pa.array(labels, pa.int64()),
         ]
         columns = [without_validity(column) for column in columns]
-        return pa.Table.from_arrays(columns, schema=self.table_schema), counts
+        return ViewRows(pa.Table.from_arrays(columns, schema=self.table_schema), counts)
 
     def count(self, table: pa.Table) -> Counter:
         """Rows per label."""

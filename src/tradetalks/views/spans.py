@@ -14,7 +14,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from ..model import Batch, Document, EntityColumns
 from ..scheme import Scheme
-from .base import View
+from .base import View, ViewRows
 
 
 class SpansView(View):
@@ -50,7 +50,7 @@ class SpansView(View):
     def _schema(self) -> pa.Schema:
         return self.features().arrow_schema
 
-    def table(self, batch: Batch) -> tuple[pa.Table, np.ndarray]:
+    def table(self, batch: Batch) -> ViewRows:
         """The rows of the batch's documents, in order, and how many each has (one)."""
         schema = self._schema
         docs = batch.docs
@@ -72,7 +72,7 @@ class SpansView(View):
                 pa.array(list(map(relation_ids.__getitem__, relation_labels)), pa.int64()),
             ], fields=list(schema.field("relations").type.value_type))),
         ]
-        return pa.Table.from_arrays(columns, schema=schema), np.ones(len(docs), np.int64)
+        return ViewRows(pa.Table.from_arrays(columns, schema=schema), np.ones(len(docs), np.int64))
 
 
 def mention_structs(entities: EntityColumns, labels: list[str], type: pa.StructType) -> pa.StructArray:
