@@ -85,6 +85,7 @@ def cli_runs(tmp_path_factory):
         return dict(zip(commands, pool.map(run, commands.values())))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_command_exits_cleanly_with_a_json_report(case, cli_runs):
     run = cli_runs[case.name]

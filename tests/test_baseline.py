@@ -33,6 +33,7 @@ def trained(tmp_path_factory, scheme, export_schema):
     return folder, dataset, json.loads((folder / "scores.json").read_text(encoding="utf-8")), run.stdout
 
 
+@pytest.mark.slow
 def test_scores_are_entity_level_per_label_and_micro_on_validation_and_test(trained):
     _, _, scores, stdout = trained
     assert set(scores["scores"]) == {"validation", "test"}
@@ -61,6 +62,7 @@ def test_model_is_saved_with_the_dataset_tokenizer_rule(trained):
     assert (folder / "model" / "config.cfg").is_file()
 
 
+@pytest.mark.slow
 def test_same_seed_same_scores(trained, tmp_path):
     folder, dataset, scores, _ = trained
     again = train(dataset, tmp_path / "model", tmp_path / "scores.json")

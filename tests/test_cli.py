@@ -46,6 +46,7 @@ def test_validate_reports_every_problem_as_json_and_exits_one(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_build_refuses_invalid_input_and_keeps_the_previous_dataset(tmp_path):
     out = tmp_path / "out"
     good = write_export(tmp_path / "good", [simple_task(1), simple_task(2, paragraph=2)])
@@ -122,6 +123,7 @@ def test_a_recurring_code_is_listed_twenty_times_then_counted(tmp_path):
     assert body["omitted"] == {} and sum(p["code"] == "E402" for p in body["problems"]) == 29
 
 
+@pytest.mark.slow
 def test_exports_are_read_from_standard_input_and_pipes(tmp_path):
     path = write_export(tmp_path, [simple_task(1), simple_task(2)])
     data = path.read_text(encoding="utf-8")
@@ -166,6 +168,7 @@ def test_a_command_run_outside_a_checkout_says_which_corpus_it_works_on(tmp_path
     assert f"{tmp_path} has no schema/scheme.yaml; working on the corpus of the checkout at" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_build_without_matplotlib_says_the_card_has_no_figures(tmp_path):
     path = write_export(tmp_path, [simple_task(1)])
     code = ("import sys; sys.modules['matplotlib'] = None; from tradetalks.cli import main; "

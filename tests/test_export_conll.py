@@ -68,6 +68,7 @@ def test_conll_round_trips_tokens_tags_sentences_and_documents(exported):
     assert len(read_conll(out / "train.txt")) == len({r["document_id"] for r in ner["train"]}) == 3
 
 
+@pytest.mark.slow
 def test_conll_of_the_shipped_corpus_round_trips(tmp_path, scheme, export_schema):
     dataset = tmp_path / "tradetalks"
     build(find_exports(ROOT / "annotations" / "exports"), dataset, scheme, export_schema,

@@ -50,6 +50,7 @@ def test_docbin_spans_equal_dataset_spans(exported, scheme):
     assert_docbin_matches_dataset(dataset, out, scheme)
 
 
+@pytest.mark.slow
 def test_docbin_of_the_shipped_corpus_equals_its_dataset(tmp_path, scheme, export_schema):
     dataset = tmp_path / "tradetalks"
     build(find_exports(ROOT / "annotations" / "exports"), dataset, scheme, export_schema,
@@ -132,6 +133,7 @@ def test_spacy_debug_data_finds_nothing_wrong_but_the_corpus_size(exported, conf
     assert "✔ No overlap between training and evaluation data" in report
 
 
+@pytest.mark.slow
 def test_spacy_train_runs_on_the_export(exported, config):
     _, out, _ = exported
     model = out.parent / "model"

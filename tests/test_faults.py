@@ -47,6 +47,7 @@ def staging_folders(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f".{out.name}.building-*"))
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_the_previous_dataset_intact(tmp_path):
     old_export = synthetic_export(tmp_path / "old", 2000)
     new_export = synthetic_export(tmp_path / "new", 2000, first_id=5001)
@@ -161,6 +162,7 @@ def unwritable(kind: str, folder: Path):
             yield "mounted"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["read-only", "full", "file size limit"])
 def test_unwritable_output_is_a_clean_error_and_keeps_the_dataset(kind, tmp_path):
     export = synthetic_export(tmp_path / "in", 30)

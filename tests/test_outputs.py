@@ -53,6 +53,7 @@ def test_build_never_replaces_what_it_did_not_make(checkout, target, reason):
     assert not [p for p in checkout.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_build_replaces_its_own_dataset_and_an_empty_folder(checkout):
     (checkout / "empty").mkdir()
     for _ in range(2):  # the second run replaces the dataset the first wrote
@@ -76,6 +77,7 @@ def test_render_never_writes_over_an_input_and_replaces_a_file_only_with_force(c
     assert "<html" in (checkout / "mydocs" / "notes.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_export_never_writes_into_a_folder_it_did_not_make(checkout):
     assert tradetalks("build", "-q", cwd=checkout).returncode == 0
     run = tradetalks("export", "conll", "-o", "mydocs", cwd=checkout)

@@ -14,6 +14,7 @@ import string
 import tempfile
 from pathlib import Path
 
+import pytest
 from datasets import load_dataset
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -119,6 +120,7 @@ def write(folder: Path, tasks) -> Path:
     return path
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(tasks=valid_export())
 def test_valid_exports_build_and_load_with_every_span_exact(tasks):

@@ -347,6 +347,7 @@ def _offline(monkeypatch) -> None:
     monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", CONFIGS)
 def test_sharded_dataset_loads_the_same_offline_and_streamed(monkeypatch, tmp_path, scheme, sharded, config):
     out, _ = sharded

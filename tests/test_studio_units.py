@@ -246,6 +246,7 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_a_server_that_is_down_gives_a_clear_message_and_nothing_is_written(tmp_path):
     root = workspace(tmp_path)
     (root / "new.txt").write_text("Ada Lovelace flew to Geneva.\n")
