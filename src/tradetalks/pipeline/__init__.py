@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 from ..model import Document
 from ..problems import Problem, Report, Severity
 from ..scheme import Scheme
-from ..validate.corpus import CorpusChecks
+from ..validate.across_tasks import CorpusChecks
 from .executor import Executor
 from .reading import CHUNK_TASKS, FileEnd, TaskChunk, read_chunks
 from .stages import CheckedChunk, ChunkChecker, Plan, TaskOutcome

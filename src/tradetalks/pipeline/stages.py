@@ -1,7 +1,7 @@
 """What is done to one chunk of tasks, on its own: decode, check, choose gold, place in a split, make rows, count.
 
 Nothing here depends on other chunks, so a chunk gives the same CheckedChunk in any process.
-The checks across tasks (validate.corpus) need the chunks before; the driver runs them.
+The checks across tasks (validate.across_tasks) need the chunks before; the driver runs them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..scheme import Scheme
 from ..splits import FrozenSplits
 from ..stats import Statistics
 from ..validate import read_task
-from ..validate.corpus import Identity
+from ..validate.across_tasks import Identity
 from ..validate.structural import StructuralChecker
 from .reading import TaskChunk
 

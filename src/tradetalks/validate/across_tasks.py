@@ -11,16 +11,22 @@ import numpy as np
 from ..model import Document
 from ..problems import Problem, problem
 
+RECENT = 16_384  # values a FirstUse keeps in a dict before it settles them in its sorted array
+
 
 class CorpusChecks:
     """Remembers what earlier tasks used, in 64 bytes a task once settled (see FirstUse): the task
     id and the file it came from, and 128-bit digests of the task's key and text, never the text itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, recent: int = RECENT) -> None:
+        """`recent`: how many values each FirstUse keeps in a dict before it settles them (the report is the
+        same for any number)."""
         self._files: list[str] = []
-        self._task_files = FirstUse(_task_id_array)  # task id -> the file (index in _files) that used it first
-        self._keys = FirstUse(_digest_array)  # digest of "document/paragraph" -> the task id that used it first
-        self._texts = FirstUse(_digest_array)  # digest of the text -> the task id that used it first
+        # task id -> the file (index in _files) that used it first
+        self._task_files = FirstUse(_task_id_array, recent)
+        # digest of "document/paragraph" -> the task id that used it first
+        self._keys = FirstUse(_digest_array, recent)
+        self._texts = FirstUse(_digest_array, recent)  # digest of the text -> the task id that used it first
 
     def check_identities(self, docs: list["Identity"], file: str) -> list[list[Problem]]:
         """The problems of each of `docs`, tasks read from `file` one after the other, in order."""
@@ -59,7 +65,7 @@ class FirstUse:
     sorted array (`as_array` makes one of values: int64 or 16-byte strings, against some 120 bytes a
     value in a dict), which a chunk of tasks looks its values up in at once."""
 
-    def __init__(self, as_array: Callable[[list], np.ndarray], recent: int = 16_384):
+    def __init__(self, as_array: Callable[[list], np.ndarray], recent: int = RECENT):
         self.recent = recent
         self._as_array = as_array
         self._recent: dict = {}
