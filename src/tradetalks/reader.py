@@ -302,21 +302,23 @@ def _checked(array: bytes) -> list[bytes] | None:
     except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
         return None
     texts = [bytes(item) for item in items]
-    if any(text.count(b"{") + text.count(b"[") >= MAX_DEPTH and _nesting(text) >= MAX_DEPTH for text in texts):
+    if any(map(_too_deep, texts)):
         return None
     return texts
 
 
-def _nesting(text: bytes) -> int:
-    """How deeply lists and objects nest in a JSON text (1 for a flat one); stops past MAX_DEPTH."""
-    text = _STRING.sub(b"", text)
-    depth = 0
-    while depth <= MAX_DEPTH:
-        text, found = _INNERMOST.subn(b"", text)
+def _too_deep(text: bytes) -> bool:
+    """Whether lists and objects nest MAX_DEPTH levels deep or more (more than MAX_DEPTH counting the
+    export's array around them) in a task's JSON text, which a decoder has taken as valid JSON.
+    Both paths ask this of the text, which is all the fast path has, so they refuse the same tasks."""
+    if text.count(b"{") + text.count(b"[") < MAX_DEPTH:
+        return False  # too few brackets to nest that deep: most tasks are answered here
+    text = _STRING.sub(b"", text)  # brackets in strings do not nest
+    for _ in range(MAX_DEPTH):
+        text, found = _INNERMOST.subn(b"", text)  # one level: every list and object with none inside
         if not found:
-            break
-        depth += 1
-    return depth
+            return False
+    return True
 
 
 def array_items(handle, continued: bool = False) -> Iterator[tuple[object, str]]:
@@ -340,7 +342,7 @@ def array_items(handle, continued: bool = False) -> Iterator[tuple[object, str]]
     while True:
         item, end = stream.decode(pos)
         text = stream.buffer[pos:end]
-        if text[0] in "[{" and text.count("[") + text.count("{") >= MAX_DEPTH and _depth(item) > MAX_DEPTH:
+        if _too_deep(text.encode()):
             raise NestingTooDeep()
         yield item, text
         pos = stream.skip_whitespace(end)
@@ -415,23 +417,6 @@ class _Chunks:
 def _maybe_cut_off(err: json.JSONDecodeError, length: int) -> bool:
     """Whether the error may only be the end of the buffer cutting a value short."""
     return err.pos >= length - 16 or err.msg.startswith("Unterminated string")
-
-
-def _depth(value: object) -> int:
-    """How deeply lists and objects nest in a value, counting the enclosing array; stops past MAX_DEPTH."""
-    deepest = 0
-    stack = [(value, 2)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        elif not isinstance(item, list):
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return deepest
-        stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
-    return deepest
 
 
 def find_exports(root: Path) -> list[Path]:
