@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 
 import tradetalks.reader as reader
 from conftest import simple_task
-from tradetalks.reader import ExportReader, array_items
+from tradetalks.reader import ExportReader, parsed_tasks
 
 BLOCK = 256
 
 
 def careful(handle):
-    return (text for _, text in array_items(handle))
+    return (text for _, text in parsed_tasks(handle))
 
 
 def read(path: Path, fast: bool, monkeypatch) -> tuple[list, list[tuple]]:
@@ -31,7 +31,7 @@ def read(path: Path, fast: bool, monkeypatch) -> tuple[list, list[tuple]]:
     with monkeypatch.context() as patch:
         patch.setattr(reader, "BLOCK", BLOCK)
         if not fast:
-            patch.setattr(reader, "array_texts", careful)
+            patch.setattr(reader, "task_texts", careful)
         export = ExportReader(path)
         tasks = [(index, task) for index, task in export]
     return tasks, [(p.code, p.line, p.column, p.task, p.message) for p in export.problems]
@@ -119,5 +119,5 @@ def test_the_fast_path_reads_a_sound_file_without_the_careful_one(tmp_path, monk
     path = tmp_path / "export.json"
     path.write_bytes(layouts(tasks_with([f"Talks {i} in Geneva." for i in range(200)]))["label studio"])
     monkeypatch.setattr(reader, "BLOCK", BLOCK)
-    monkeypatch.setattr(reader, "array_items", None)  # any use of the careful path fails
+    monkeypatch.setattr(reader, "parsed_tasks", None)  # any use of the careful path fails
     assert len(list(ExportReader(path).texts())) == 200

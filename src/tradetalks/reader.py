@@ -1,13 +1,13 @@
 """Streaming reader for Label Studio JSON exports: one task at a time, never the whole file in memory.
 
 The reader hands over each task's JSON text, to be decoded where it is checked (in a
-worker process, say). The file is read in blocks of about a megabyte, each cut after the
-last task that starts in it: the cut is guessed from how the first task begins, then the
-block is checked by msgspec in one pass as a JSON array of whole tasks, in UTF-8, none of
-them nested too deeply. A block that does not check out (a syntax error, a guess that fell
-inside a task) sends the rest of the file to the careful path: each task decoded in turn
-by the standard library's decoder, which finds the error and says where. Either way the
-same tasks come out, with the same problems.
+worker process, say). task_texts reads the file in blocks of BLOCK bytes, each cut after
+the last task that starts in it: the cut is guessed from how the first task begins, then
+the block is checked by msgspec in one pass as a JSON array of whole tasks, in UTF-8, none
+of them nested too deeply. A block that does not check out (a syntax error, a guess that
+fell inside a task) sends the rest of the file to the careful path, parsed_tasks: each task
+decoded in turn by the standard library's decoder, which finds the error and says where.
+Either way the same tasks come out, with the same problems.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ LINE_LOOKUP_LIMIT = 64 * 1024 * 1024
 # Label Studio tasks nest about ten levels; far deeper input is refused before it costs
 # memory or exhausts the recursion of later checks.
 MAX_DEPTH = 100
-BLOCK = 1 << 20  # characters (bytes, on the fast path) read at a time; a task larger than that is read in doubling blocks
+BLOCK = 1 << 20  # bytes read at a time; a task larger than a block is read in doubling blocks
 LARGEST_TASK = 1 << 26  # beyond this the fast path gives way to the careful one
 _WHITESPACE = " \t\n\r"
 
@@ -98,9 +98,8 @@ class ExportReader:
             offset = len(BOM)
         first = head[offset:].lstrip()[:1]
         if not first:
-            if not head[offset:].strip():
-                self.problems.append(problem("E004", "the file is empty; an export is a JSON array", file=self.name))
-                return
+            self.problems.append(problem("E004", "the file is empty; an export is a JSON array", file=self.name))
+            return
         other = other_format(head[offset:])
         if other is not None:
             self.problems.append(problem("E010", f"this is {other}, not Label Studio's JSON export; {HOW_TO_EXPORT}",
@@ -114,7 +113,7 @@ class ExportReader:
         handle.seek(offset)
         index = -1
         try:
-            for index, text in enumerate(array_texts(handle)):
+            for index, text in enumerate(task_texts(handle)):
                 if index == 0 and is_json_min_task(decode_task(text)):
                     self.problems.append(problem(
                         "E010", f"this is Label Studio's JSON-MIN export (no task data, no relations), not its JSON "
@@ -199,51 +198,60 @@ _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INNERMOST = re.compile(rb"[\[{][^\[\]{}]*[\]}]")
 
 
-def array_texts(handle) -> Iterator[bytes | str]:
-    """The JSON text of each item of a top-level JSON array read from a binary handle.
+def task_texts(handle) -> Iterator[bytes | str]:
+    """The JSON text of each task of the export's top-level array, read from a binary handle: the
+    fast path.
 
-    Raises as array_items does, after the same items.
+    From where a block does not check out, parsed_tasks reads on; so this raises as parsed_tasks
+    does, after the same tasks.
     """
-    start = handle.tell()
-    buffer = handle.read(BLOCK)
-    opening = _ARRAY_OF_OBJECTS.match(buffer)
-    cut = None
+    array_start = handle.tell()  # where the careful path starts when no boundary can be guessed
+    pending = handle.read(BLOCK)
+    opening = _ARRAY_OF_OBJECTS.match(pending)  # the array's "[" up to its first task's "{"
+    between_tasks = None  # the pattern of the text between two tasks, guessed from the first task
     while opening:
         try:
-            cut = _task_boundary(buffer[opening.end():])
+            between_tasks = _task_boundary(pending[opening.end():])
             break
-        except _CutOff:
-            more = handle.read(len(buffer)) if len(buffer) < LARGEST_TASK else b""
+        except _CutOff:  # the guess needs the whole first task: read as much again, up to LARGEST_TASK
+            more = handle.read(len(pending)) if len(pending) < LARGEST_TASK else b""
             if not more:
                 break
-            buffer += more
-    if cut is None:  # not an array of objects, or a first task that is not one: the careful path
-        handle.seek(start)
-        yield from (text for _, text in array_items(handle))
+            pending += more
+    if between_tasks is None:  # not an array of objects, or a first task that is not one: the careful path
+        handle.seek(array_start)
+        yield from (text for _, text in parsed_tasks(handle))
         return
-    pos, buffer = start + opening.end(), buffer[opening.end():]
-    eof, want = False, BLOCK
+    # `pending` holds the file from byte `pending_at` on, which starts with the first task not yet
+    # given out: where the careful path takes over when a block does not check out.
+    pending_at, pending = array_start + opening.end(), pending[opening.end():]
+    # `at_end`: the file is read to its end, so `pending` is the rest of the array, to be checked
+    # whole with its closing bracket rather than cut at a boundary.
+    # `wanted`: how many bytes to hold before looking for a boundary: a block, doubled while none is
+    # found (a task larger than what is held), so that a large task costs few scans for one.
+    at_end, wanted = False, BLOCK
     while True:
-        while len(buffer) < want and not eof:
+        while len(pending) < wanted and not at_end:
             more = handle.read(BLOCK)
-            eof = not more
-            buffer += more
-        if eof:
-            tasks, used = _checked(b"[" + buffer), None
+            at_end = not more
+            pending += more
+        # `next_task`: where in `pending` the task after the checked ones starts; None when they end the array.
+        if at_end:
+            tasks, next_task = _checked(b"[" + pending), None
         else:
-            boundaries = _last_boundaries(cut, buffer)
-            if not boundaries and want < LARGEST_TASK:
-                want *= 2  # no task starts in the block: a task larger than a block
+            boundaries = _last_boundaries(between_tasks, pending)
+            if not boundaries and wanted < LARGEST_TASK:
+                wanted *= 2
                 continue
-            tasks, used = _before_boundary(buffer, boundaries)
+            tasks, next_task = _before_boundary(pending, boundaries)
         if tasks is None:
-            handle.seek(pos)
-            yield from (text for _, text in array_items(handle, continued=True))
+            handle.seek(pending_at)
+            yield from (text for _, text in parsed_tasks(handle, continued=True))
             return
         yield from tasks
-        if used is None:
+        if next_task is None:
             return
-        pos, buffer, want = pos + used, buffer[used:], BLOCK
+        pending_at, pending, wanted = pending_at + next_task, pending[next_task:], BLOCK
 
 
 class _CutOff(Exception):
@@ -272,14 +280,14 @@ def _task_boundary(buffer: bytes) -> re.Pattern | None:
     return re.compile(pattern + rb")")
 
 
-def _last_boundaries(cut: re.Pattern, buffer: bytes) -> list[re.Match]:
+def _last_boundaries(between_tasks: re.Pattern, buffer: bytes) -> list[re.Match]:
     """The last two places in `buffer` where a task seems to start (fewer if there are not two), looked
-    for in a growing window at the end of the buffer: tasks are far shorter than a block."""
-    for window in (BLOCK // 32, BLOCK // 4):
-        found = list(cut.finditer(buffer, max(0, len(buffer) - window)))
+    for in a growing part at the end of the buffer: tasks are far shorter than a block."""
+    for tail in (BLOCK // 32, BLOCK // 4):
+        found = list(between_tasks.finditer(buffer, max(0, len(buffer) - tail)))
         if len(found) >= 2:
             return found[-2:]
-    return list(cut.finditer(buffer))[-2:]
+    return list(between_tasks.finditer(buffer))[-2:]
 
 
 def _before_boundary(buffer: bytes, boundaries: list[re.Match]) -> tuple[list[bytes] | None, int | None]:
@@ -302,59 +310,63 @@ def _checked(array: bytes) -> list[bytes] | None:
     except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
         return None
     texts = [bytes(item) for item in items]
-    if any(text.count(b"{") + text.count(b"[") >= MAX_DEPTH and _nesting(text) >= MAX_DEPTH for text in texts):
+    if any(map(_too_deep, texts)):
         return None
     return texts
 
 
-def _nesting(text: bytes) -> int:
-    """How deeply lists and objects nest in a JSON text (1 for a flat one); stops past MAX_DEPTH."""
-    text = _STRING.sub(b"", text)
-    depth = 0
-    while depth <= MAX_DEPTH:
-        text, found = _INNERMOST.subn(b"", text)
+def _too_deep(text: bytes) -> bool:
+    """Whether lists and objects nest MAX_DEPTH levels deep or more (more than MAX_DEPTH counting the
+    export's array around them) in a task's JSON text, which a decoder has taken as valid JSON.
+    Both paths ask this of the text, which is all the fast path has, so they refuse the same tasks."""
+    if text.count(b"{") + text.count(b"[") < MAX_DEPTH:
+        return False  # too few brackets to nest that deep: most tasks are answered here
+    text = _STRING.sub(b"", text)  # brackets in strings do not nest
+    for _ in range(MAX_DEPTH):
+        text, found = _INNERMOST.subn(b"", text)  # one level: every list and object with none inside
         if not found:
-            break
-        depth += 1
-    return depth
+            return False
+    return True
 
 
-def array_items(handle, continued: bool = False) -> Iterator[tuple[object, str]]:
-    """(item, its JSON text) for each item of a top-level JSON array read from a binary handle
-    (`continued`: from an item of the array on, not from its start).
+def parsed_tasks(handle, continued: bool = False) -> Iterator[tuple[object, str]]:
+    """(task, its JSON text) for each item of a top-level JSON array read from a binary handle
+    (`continued`: from an item of the array on, not from its start), each decoded in turn by the
+    standard library: the careful path.
 
     Raises NotAnArray when the top level is another JSON value, NestingTooDeep beyond
     MAX_DEPTH, and ValueError (json.JSONDecodeError among them) or UnicodeDecodeError when
     the file is not JSON in UTF-8.
     """
-    stream = _Chunks(handle)
-    pos = stream.skip_whitespace(0)
+    window = _FileWindow(handle)
+    pos = window.skip_whitespace(0)
     if not continued:
-        if stream.char(pos) != "[":
-            _, end = stream.decode(pos)  # the error of a file that is not JSON, or else a value that is not an array
+        if window.char(pos) != "[":
+            window.decode(pos)  # the error of a file that is not JSON, or else a value that is not an array
             raise NotAnArray()
-        pos = stream.skip_whitespace(pos + 1)
-        if stream.char(pos) == "]":
-            stream.expect_end(pos + 1)
+        pos = window.skip_whitespace(pos + 1)
+        if window.char(pos) == "]":
+            window.expect_end(pos + 1)
             return
     while True:
-        item, end = stream.decode(pos)
-        text = stream.buffer[pos:end]
-        if text[0] in "[{" and text.count("[") + text.count("{") >= MAX_DEPTH and _depth(item) > MAX_DEPTH:
+        task, end = window.decode(pos)
+        text = window.buffer[pos:end]
+        if _too_deep(text.encode()):
             raise NestingTooDeep()
-        yield item, text
-        pos = stream.skip_whitespace(end)
-        separator = stream.char(pos)
+        yield task, text
+        pos = window.skip_whitespace(end)
+        separator = window.char(pos)
         if separator == "]":
-            stream.expect_end(pos + 1)
+            window.expect_end(pos + 1)
             return
         if separator != ",":
-            raise json.JSONDecodeError("Expecting ',' delimiter", stream.buffer, pos)
-        pos = stream.release(stream.skip_whitespace(pos + 1))
+            raise json.JSONDecodeError("Expecting ',' delimiter", window.buffer, pos)
+        pos = window.release(window.skip_whitespace(pos + 1))
 
 
-class _Chunks:
-    """A window of the decoded file: `buffer` holds the text from the current task on."""
+class _FileWindow:
+    """A window on the file, decoded: `buffer` holds its text from the current task on (and at most a
+    block before it), so that the careful path never holds a whole file."""
 
     def __init__(self, handle):
         self.handle = handle
@@ -415,23 +427,6 @@ class _Chunks:
 def _maybe_cut_off(err: json.JSONDecodeError, length: int) -> bool:
     """Whether the error may only be the end of the buffer cutting a value short."""
     return err.pos >= length - 16 or err.msg.startswith("Unterminated string")
-
-
-def _depth(value: object) -> int:
-    """How deeply lists and objects nest in a value, counting the enclosing array; stops past MAX_DEPTH."""
-    deepest = 0
-    stack = [(value, 2)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        elif not isinstance(item, list):
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return deepest
-        stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
-    return deepest
 
 
 def find_exports(root: Path) -> list[Path]:

@@ -116,19 +116,9 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
             continue
         region_ids[rid] = result
 
-    text, entities = doc.text, annotation.entities
-    length = len(text)
-    for rid, result in region_ids.items():  # a sound span becomes an Entity; _span_problems says what is wrong
-        value = result["value"]
-        start, end, labels = value["start"], value["end"], value["labels"]
-        if type(start) is int and type(end) is int and len(labels) == 1 and 0 <= start < end <= length:
-            span_text = text[start:end]
-            stored = value.get("text")
-            if (stored is None or stored == span_text) and not (span_text[0].isspace() or span_text[-1].isspace()):
-                entities.append(_entity((rid, start, end, labels[0], span_text)))
-                continue
-        problems += _span_problems(result, text, where)
-    entities.sort(key=itemgetter(1, 2, 3))  # start, end, label
+    entities, found = _spans(region_ids, doc.text, where)
+    annotation.entities = entities
+    problems += found
     problems += _overlaps(entities, where)
 
     by_id = {e.id: e for e in entities}
@@ -148,34 +138,55 @@ def _parse_annotation(raw: dict, doc: Document, scheme: Scheme, siblings: list) 
     return annotation, problems
 
 
-def _span_problems(result: dict, text: str, where: dict) -> list[Problem]:
-    """What is wrong with a span that _parse_annotation did not take."""
-    rid = result["id"]
-    value = result["value"]
-    start, end, labels = value["start"], value["end"], value["labels"]
-    here = dict(where, region=rid)
-    if len(labels) != 1:
-        return [problem("E207", f"the span has {len(labels)} labels; exactly one is required", **here)]
-    if type(start) is not int or type(end) is not int:
-        return [problem("E212", f"offsets {start!r}..{end!r} are not written as integers", **here)]
-    stored = value.get("text")
-    in_range = 0 <= start < end <= len(text)
-    if stored and not (in_range and text[start:end] == stored):
-        found = recount(text, start, end, stored)
-        if found is not None:
-            code, unit, new_start, new_end = found
-            return [problem(
-                code, f"offsets {start}..{end} are counted in {unit}; in code points they are "
-                f"{new_start}..{new_end} (`tradetalks repair` converts them)", **here)]
-    if not in_range:
-        return [problem(
-            "E201", f"offsets {start}..{end} are outside the text (length {len(text)}) or empty", **here)]
-    span_text = text[start:end]
-    if stored is not None and stored != span_text:
-        return [problem(
-            "E202", f"stored text {_short(stored)} differs from text[{start}:{end}] = {_short(span_text)}", **here)]
-    return [problem(
-        "E203", f"the span {_short(span_text)} starts or ends with whitespace (`tradetalks repair` trims it)", **here)]
+def _spans(region_ids: dict[str, dict], text: str, where: dict) -> tuple[list[Entity], list[Problem]]:
+    """The spans that keep every span rule, as Entities sorted by start, end and label; for each
+    other span, the problem of the first rule it breaks.
+
+    Each rule is written here once, so a span is kept exactly when no problem is reported for it.
+    The rules sit in the loop rather than in a function called once a span, a call every span of
+    every task would pay for.
+    """
+    entities: list[Entity] = []
+    problems: list[Problem] = []
+    length = len(text)
+    for rid, result in region_ids.items():
+        value = result["value"]
+        start, end, labels = value["start"], value["end"], value["labels"]
+        if len(labels) != 1:
+            problems.append(problem(
+                "E207", f"the span has {len(labels)} labels; exactly one is required", region=rid, **where))
+            continue
+        if type(start) is not int or type(end) is not int:
+            problems.append(problem(
+                "E212", f"offsets {start!r}..{end!r} are not written as integers", region=rid, **where))
+            continue
+        stored = value.get("text")
+        span_text = text[start:end]
+        if not 0 <= start < end <= length or (stored is not None and stored != span_text):
+            # The offsets select no text, or not the stored text. When counting them another way selects
+            # the stored text, that miscount is the problem to report: `tradetalks repair` converts it.
+            if stored and (found := recount(text, start, end, stored)):
+                code, unit, new_start, new_end = found
+                problems.append(problem(
+                    code, f"offsets {start}..{end} are counted in {unit}; in code points they are "
+                    f"{new_start}..{new_end} (`tradetalks repair` converts them)", region=rid, **where))
+            elif not 0 <= start < end <= length:
+                problems.append(problem(
+                    "E201", f"offsets {start}..{end} are outside the text (length {length}) or empty",
+                    region=rid, **where))
+            else:
+                problems.append(problem(
+                    "E202", f"stored text {_short(stored)} differs from text[{start}:{end}] = {_short(span_text)}",
+                    region=rid, **where))
+            continue
+        if span_text[0].isspace() or span_text[-1].isspace():
+            problems.append(problem(
+                "E203", f"the span {_short(span_text)} starts or ends with whitespace (`tradetalks repair` "
+                "trims it)", region=rid, **where))
+            continue
+        entities.append(_entity((rid, start, end, labels[0], span_text)))
+    entities.sort(key=itemgetter(1, 2, 3))  # start, end, label
+    return entities, problems
 
 
 def _overlaps(entities: list[Entity], where: dict) -> list[Problem]:
