@@ -108,7 +108,7 @@ def test_broken_files_give_the_same_tasks_and_problems_on_both_paths(tmp_path, m
     fast, fast_problems = read(path, True, monkeypatch)
     slow, slow_problems = read(path, False, monkeypatch)
     assert len(fast) >= 12  # the sound tasks before the broken one are all read
-    if name == "invalid UTF-8":  # the careful path decodes a megabyte at a time, and fails before any task
+    if name == "invalid UTF-8":  # the careful path decodes a block (reader.BLOCK) at a time, and fails before any task
         assert (slow, [p[0] for p in fast_problems]) == ([], ["E002"])
         return
     assert fast == slow

@@ -52,11 +52,10 @@ def _import_matplotlib() -> None:
 
 class Drawing:
     """The card's PNGs, written under folder/images/. Where processes can be forked, all but the first
-    are drawn in one other process, from the start (drawing one takes a tenth of a second or more, at
-    the end of a build, which closes its Parquet files meanwhile); one process, not one a figure, as
-    each forked process takes about 30 MB of the build's pages as its own. `finish()` draws the rest
-    here, waits for the others and returns them all, or None when matplotlib is not installed;
-    leaving the `with` block before that stops the drawing."""
+    are drawn in one other process, from the start, while the build closes its Parquet files; one
+    process, not one a figure, as a forked process comes to own every page of the build it writes
+    to. `finish()` draws the rest here, waits for the others and returns them all, or None when
+    matplotlib is not installed; leaving the `with` block before that stops the drawing."""
 
     def __init__(self, folder: Path, scheme: Scheme, stats: Statistics):
         if _preloading is not None:

@@ -22,8 +22,8 @@ class StructuralChecker:
 
     The export schema describes the whole file (an array of tasks); tasks are streamed,
     so each is checked against `#/$defs/task` of that same schema document. The same
-    document drives two validators: jsonschema-rs answers valid or not (about a hundred
-    times faster), and only a task it rejects goes through the Python validator, whose
+    document drives two validators: jsonschema-rs answers valid or not, in compiled code,
+    and only a task it rejects goes through the Python validator, whose
     errors carry the location and the x-tradetalks-code of the failing keyword. The Python
     validator is made when a task first needs it: most runs meet no invalid task, and jsonschema-rs
     checks the schema itself against the 2020-12 meta-schema.
