@@ -131,9 +131,9 @@ def _tree(root: int) -> list[int]:
 
 
 def _rows_in_shared_memory() -> int:
-    """KiB held by files in tradetalks' folders for rows on their way from a worker (see tradetalks.parallel)."""
+    """KiB held by files in tradetalks' folders for tables on their way from a worker (see tradetalks.pipeline.executor)."""
     held = 0
-    for folder in Path("/dev/shm").glob("tradetalks-rows-*"):
+    for folder in Path("/dev/shm").glob("tradetalks-tables-*"):
         for file in folder.glob("*"):
             try:
                 held += file.stat().st_blocks // 2  # 512-byte blocks

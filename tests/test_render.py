@@ -113,7 +113,7 @@ def test_arc_data_names_the_marks_of_every_relation(tmp_path, scheme, export_sch
 
 def test_problems_are_shown_on_their_task_and_broken_tasks_are_listed(tmp_path, scheme, export_schema):
     broken = simple_task(2, paragraph=2)
-    del broken["data"]["text"]  # a structural error: check_exports does not yield this task
+    del broken["data"]["text"]  # a structural error: pipeline.documents does not yield this task
     wrong = simple_task(3, paragraph=3)
     wrong["annotations"][0]["result"][0]["value"]["text"] = "Presidnt"
     (tmp_path / "truncated.json").write_text('[{"id": 9, "data": {', encoding="utf-8")
