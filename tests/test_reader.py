@@ -22,17 +22,17 @@ from tradetalks.reader import ExportReader, parsed_tasks
 BLOCK = 256
 
 
-def careful(handle):
+def careful(handle, block):
+    """The careful path alone, reading reader.BLOCK bytes at a time (more than any file here holds)."""
     return (text for _, text in parsed_tasks(handle))
 
 
 def read(path: Path, fast: bool, monkeypatch) -> tuple[list, list[tuple]]:
     """The tasks and the problems (code, line, column, task, message) of reading `path`."""
     with monkeypatch.context() as patch:
-        patch.setattr(reader, "BLOCK", BLOCK)
         if not fast:
             patch.setattr(reader, "task_texts", careful)
-        export = ExportReader(path)
+        export = ExportReader(path, block=BLOCK)
         tasks = [(index, task) for index, task in export]
     return tasks, [(p.code, p.line, p.column, p.task, p.message) for p in export.problems]
 
@@ -108,7 +108,7 @@ def test_broken_files_give_the_same_tasks_and_problems_on_both_paths(tmp_path, m
     fast, fast_problems = read(path, True, monkeypatch)
     slow, slow_problems = read(path, False, monkeypatch)
     assert len(fast) >= 12  # the sound tasks before the broken one are all read
-    if name == "invalid UTF-8":  # the careful path decodes a block (reader.BLOCK) at a time, and fails before any task
+    if name == "invalid UTF-8":  # the careful path decodes the whole file at once here, and fails before any task
         assert (slow, [p[0] for p in fast_problems]) == ([], ["E002"])
         return
     assert fast == slow
@@ -118,6 +118,5 @@ def test_broken_files_give_the_same_tasks_and_problems_on_both_paths(tmp_path, m
 def test_the_fast_path_reads_a_sound_file_without_the_careful_one(tmp_path, monkeypatch):
     path = tmp_path / "export.json"
     path.write_bytes(layouts(tasks_with([f"Talks {i} in Geneva." for i in range(200)]))["label studio"])
-    monkeypatch.setattr(reader, "BLOCK", BLOCK)
     monkeypatch.setattr(reader, "parsed_tasks", None)  # any use of the careful path fails
-    assert len(list(ExportReader(path).texts())) == 200
+    assert len(list(ExportReader(path, block=BLOCK).texts())) == 200

@@ -67,6 +67,7 @@ class ExportReader:
     path: Path
     display_name: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    block: int = BLOCK  # bytes read at a time
 
     @property
     def name(self) -> str:
@@ -113,7 +114,7 @@ class ExportReader:
         handle.seek(offset)
         index = -1
         try:
-            for index, text in enumerate(task_texts(handle)):
+            for index, text in enumerate(task_texts(handle, self.block)):
                 if index == 0 and is_json_min_task(decode_task(text)):
                     self.problems.append(problem(
                         "E010", f"this is Label Studio's JSON-MIN export (no task data, no relations), not its JSON "
@@ -198,15 +199,15 @@ _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INNERMOST = re.compile(rb"[\[{][^\[\]{}]*[\]}]")
 
 
-def task_texts(handle) -> Iterator[bytes | str]:
-    """The JSON text of each task of the export's top-level array, read from a binary handle: the
-    fast path.
+def task_texts(handle, block: int = BLOCK) -> Iterator[bytes | str]:
+    """The JSON text of each task of the export's top-level array, read from a binary handle `block`
+    bytes at a time: the fast path.
 
     From where a block does not check out, parsed_tasks reads on; so this raises as parsed_tasks
     does, after the same tasks.
     """
     array_start = handle.tell()  # where the careful path starts when no boundary can be guessed
-    pending = handle.read(BLOCK)
+    pending = handle.read(block)
     opening = _ARRAY_OF_OBJECTS.match(pending)  # the array's "[" up to its first task's "{"
     between_tasks = None  # the pattern of the text between two tasks, guessed from the first task
     while opening:
@@ -220,7 +221,7 @@ def task_texts(handle) -> Iterator[bytes | str]:
             pending += more
     if between_tasks is None:  # not an array of objects, or a first task that is not one: the careful path
         handle.seek(array_start)
-        yield from (text for _, text in parsed_tasks(handle))
+        yield from (text for _, text in parsed_tasks(handle, block=block))
         return
     # `pending` holds the file from byte `pending_at` on, which starts with the first task not yet
     # given out: where the careful path takes over when a block does not check out.
@@ -229,29 +230,29 @@ def task_texts(handle) -> Iterator[bytes | str]:
     # whole with its closing bracket rather than cut at a boundary.
     # `wanted`: how many bytes to hold before looking for a boundary: a block, doubled while none is
     # found (a task larger than what is held), so that a large task costs few scans for one.
-    at_end, wanted = False, BLOCK
+    at_end, wanted = False, block
     while True:
         while len(pending) < wanted and not at_end:
-            more = handle.read(BLOCK)
+            more = handle.read(block)
             at_end = not more
             pending += more
         # `next_task`: where in `pending` the task after the checked ones starts; None when they end the array.
         if at_end:
             tasks, next_task = _checked(b"[" + pending), None
         else:
-            boundaries = _last_boundaries(between_tasks, pending)
+            boundaries = _last_boundaries(between_tasks, pending, block)
             if not boundaries and wanted < LARGEST_TASK:
                 wanted *= 2
                 continue
             tasks, next_task = _before_boundary(pending, boundaries)
         if tasks is None:
             handle.seek(pending_at)
-            yield from (text for _, text in parsed_tasks(handle, continued=True))
+            yield from (text for _, text in parsed_tasks(handle, continued=True, block=block))
             return
         yield from tasks
         if next_task is None:
             return
-        pending_at, pending, wanted = pending_at + next_task, pending[next_task:], BLOCK
+        pending_at, pending, wanted = pending_at + next_task, pending[next_task:], block
 
 
 class _CutOff(Exception):
@@ -280,10 +281,10 @@ def _task_boundary(buffer: bytes) -> re.Pattern | None:
     return re.compile(pattern + rb")")
 
 
-def _last_boundaries(between_tasks: re.Pattern, buffer: bytes) -> list[re.Match]:
+def _last_boundaries(between_tasks: re.Pattern, buffer: bytes, block: int) -> list[re.Match]:
     """The last two places in `buffer` where a task seems to start (fewer if there are not two), looked
     for in a growing part at the end of the buffer: tasks are far shorter than a block."""
-    for tail in (BLOCK // 32, BLOCK // 4):
+    for tail in (block // 32, block // 4):
         found = list(between_tasks.finditer(buffer, max(0, len(buffer) - tail)))
         if len(found) >= 2:
             return found[-2:]
@@ -329,16 +330,16 @@ def _too_deep(text: bytes) -> bool:
     return True
 
 
-def parsed_tasks(handle, continued: bool = False) -> Iterator[tuple[object, str]]:
-    """(task, its JSON text) for each item of a top-level JSON array read from a binary handle
-    (`continued`: from an item of the array on, not from its start), each decoded in turn by the
-    standard library: the careful path.
+def parsed_tasks(handle, continued: bool = False, block: int = BLOCK) -> Iterator[tuple[object, str]]:
+    """(task, its JSON text) for each item of a top-level JSON array read from a binary handle `block`
+    bytes at a time (`continued`: from an item of the array on, not from its start), each decoded in
+    turn by the standard library: the careful path.
 
     Raises NotAnArray when the top level is another JSON value, NestingTooDeep beyond
     MAX_DEPTH, and ValueError (json.JSONDecodeError among them) or UnicodeDecodeError when
     the file is not JSON in UTF-8.
     """
-    window = _FileWindow(handle)
+    window = _FileWindow(handle, block)
     pos = window.skip_whitespace(0)
     if not continued:
         if window.char(pos) != "[":
@@ -368,23 +369,24 @@ class _FileWindow:
     """A window on the file, decoded: `buffer` holds its text from the current task on (and at most a
     block before it), so that the careful path never holds a whole file."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, block: int):
         self.handle = handle
+        self.block = block
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.buffer = ""
         self.eof = False
 
-    def more(self, size: int = BLOCK) -> bool:
+    def more(self, size: int | None = None) -> bool:
         if self.eof:
             return False
-        data = self.handle.read(size)
+        data = self.handle.read(size or self.block)
         self.eof = not data
         self.buffer += self.decoder.decode(data, final=self.eof)
         return not self.eof or bool(data)
 
     def release(self, pos: int) -> int:
         """Drop the text before `pos`; returns pos in the shortened buffer."""
-        if pos > BLOCK:
+        if pos > self.block:
             self.buffer = self.buffer[pos:]
             return 0
         return pos
@@ -409,7 +411,7 @@ class _FileWindow:
 
     def decode(self, pos: int) -> tuple[object, int]:
         """The JSON value at `pos` and where it ends, reading more of the file while the value is cut off."""
-        size = BLOCK
+        size = self.block
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, pos)
