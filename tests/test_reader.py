@@ -23,16 +23,15 @@ BLOCK = 256
 
 
 def careful(handle, block):
-    """The careful path alone, reading reader.BLOCK bytes at a time (more than any file here holds)."""
-    return (text for _, text in parsed_tasks(handle))
+    return (text for _, text in parsed_tasks(handle, block=block))
 
 
-def read(path: Path, fast: bool, monkeypatch) -> tuple[list, list[tuple]]:
+def read(path: Path, fast: bool, monkeypatch, block: int = BLOCK) -> tuple[list, list[tuple]]:
     """The tasks and the problems (code, line, column, task, message) of reading `path`."""
     with monkeypatch.context() as patch:
         if not fast:
             patch.setattr(reader, "task_texts", careful)
-        export = ExportReader(path, block=BLOCK)
+        export = ExportReader(path, block=block)
         tasks = [(index, task) for index, task in export]
     return tasks, [(p.code, p.line, p.column, p.task, p.message) for p in export.problems]
 
@@ -108,8 +107,10 @@ def test_broken_files_give_the_same_tasks_and_problems_on_both_paths(tmp_path, m
     fast, fast_problems = read(path, True, monkeypatch)
     slow, slow_problems = read(path, False, monkeypatch)
     assert len(fast) >= 12  # the sound tasks before the broken one are all read
-    if name == "invalid UTF-8":  # the careful path decodes the whole file at once here, and fails before any task
-        assert (slow, [p[0] for p in fast_problems]) == ([], ["E002"])
+    if name == "invalid UTF-8":  # the careful path decodes a block at a time, and fails at the block's start
+        whole_file, _ = read(path, False, monkeypatch, block=reader.BLOCK)  # one block: before any task
+        assert (whole_file, [p[0] for p in fast_problems]) == ([], ["E002"])
+        assert slow == fast[:len(slow)] and [p[0] for p in slow_problems] == ["E002"]
         return
     assert fast == slow
     assert fast_problems == slow_problems

@@ -1,7 +1,7 @@
 """Streaming reader for Label Studio JSON exports: one task at a time, never the whole file in memory.
 
 The reader hands over each task's JSON text, to be decoded where it is checked (in a
-worker process, say). task_texts reads the file in blocks of BLOCK bytes, each cut after
+worker process, say). task_texts reads the file in blocks (BLOCK bytes unless told), each cut after
 the last task that starts in it: the cut is guessed from how the first task begins, then
 the block is checked by msgspec in one pass as a JSON array of whole tasks, in UTF-8, none
 of them nested too deeply. A block that does not check out (a syntax error, a guess that

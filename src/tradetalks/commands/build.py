@@ -65,7 +65,8 @@ def run(args) -> int:
     inputs = [card_path, args.splits or paths.annotations_dir() / "splits.json"]
     if documents is not None:
         inputs.append(args.documents or paths.annotations_dir() / MANIFEST_FILE)
-    bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty())
+    # shown once the build has run a moment: a refused output (checked first by build) shows no bar
+    bar = tqdm(desc="tasks", unit=" tasks", disable=args.quiet or not sys.stderr.isatty(), delay=0.5)
     try:
         result = build(files, output, scheme, export_schema, splits, prose, progress=bar,
                        num_proc=args.num_proc, configs=args.configs, documents=documents, inputs=inputs)

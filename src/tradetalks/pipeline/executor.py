@@ -73,15 +73,19 @@ class _Workers:
         # Objects alive now (modules, the tokenizer's tables) live as long as the workers: frozen, the
         # collector in a forked worker never writes to them, so their pages stay shared with this process.
         gc.freeze()
-        for _ in range(count):
-            inbox = context.Queue()
-            outbox, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(make_function, inbox, sending, folder), daemon=True)
-            process.start()
-            sending.close()
-            self._inboxes.append(inbox)
-            self._outboxes.append(outbox)
-            self._processes.append(process)
+        try:
+            for _ in range(count):
+                inbox = context.Queue()
+                outbox, sending = context.Pipe(duplex=False)
+                process = context.Process(target=_serve, args=(make_function, inbox, sending, folder), daemon=True)
+                self._inboxes.append(inbox)
+                process.start()
+                sending.close()
+                self._outboxes.append(outbox)
+                self._processes.append(process)
+        except BaseException:
+            self.__exit__(*sys.exc_info())  # stop the workers already started, and unfreeze
+            raise
 
     def __enter__(self) -> _Workers:
         return self
@@ -157,12 +161,12 @@ def _serve(make_function: Callable, inbox, outbox, folder: str) -> None:
 
 def _dumps(result, names: Iterator[str]) -> bytes:
     """`result` pickled, each Arrow table in it written to a file of its own and pickled as that file's name."""
+    import pyarrow as pa
+
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = copyreg.dispatch_table.copy()
-    arrow = sys.modules.get("pyarrow")  # not imported: there is no table to send (checking only)
-    if arrow is not None:
-        pickler.dispatch_table[arrow.Table] = lambda table: (_mapped, (_written(table, next(names)),))
+    pickler.dispatch_table[pa.Table] = lambda table: (_mapped, (_written(table, next(names)),))
     pickler.dump(result)
     return buffer.getvalue()
 

@@ -1,4 +1,5 @@
-"""What every view has besides its rows: what it counts in them, and what the card shows of those counts."""
+"""What every view of the tasks has: its features, its rows of a Batch, what it counts in them, and what the card
+shows of those counts. (The documents config is made from the manifest, not from tasks, and is no View.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 import pyarrow as pa
+from datasets import Features
 
+from ..model import Batch
 from ..problems import Problem
 from ..stats import SplitStats
 
@@ -18,12 +21,21 @@ class ViewRows(NamedTuple):
 
     table: pa.Table
     rows_per_task: np.ndarray
-    problems: list[tuple[int, Problem]] = []
+    problems: list[tuple[int, Problem]] | tuple = ()
 
 
 class View:
     name: str
+    description: str  # for the card's dataset_info
     distinct: tuple[str, ...] = ()  # columns whose values seldom repeat (see ShardedWriter)
+
+    def features(self) -> Features:
+        """The config's features: the one truth of its Arrow schema, in the Parquet files and the card."""
+        raise NotImplementedError
+
+    def table(self, batch: Batch) -> ViewRows:
+        """The rows of the batch's documents, in order, made a column at a time."""
+        raise NotImplementedError
 
     def count(self, table: pa.Table) -> Counter:
         """What the card counts in these rows (a table as `table` makes them) besides their number."""
