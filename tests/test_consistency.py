@@ -159,3 +159,15 @@ def test_the_summary_replaces_only_a_summary_this_command_wrote(tmp_path, capsys
     for _ in range(2):  # written, then replaced
         assert main(["consistency", str(exports), "--accepted", str(accepted), "--summary", str(summary)]) == 0
     assert json.loads(summary.read_text(encoding="utf-8"))["tasks"] > 0
+
+
+def test_a_meeting_place_with_communicates_with_is_found_and_a_visit_is_not():
+    met = "Vice President Kamala Harris met today in Manila with President Marcos."
+    spans = [("Kamala Harris", "PERSON"), ("Manila", "GPE"), ("Marcos", "PERSON")]
+    as_visit = doc("a", 1, met, spans, [(0, "communicates_with", 1), (0, "communicates_with", 2),
+                                        (2, "communicates_with", 1)])
+    right = doc("a", 2, met, spans, [(0, "communicates_with", 2)])
+    visit = doc("a", 3, "The upcoming visit by President Xi Jinping to Washington.",
+                [("Xi Jinping", "PERSON"), ("Washington", "GPE")], [(0, "communicates_with", 1)])
+    found = [f for f in check_corpus([as_visit, right, visit]) if f.code == "C107"]
+    assert codes(found) == [("C107", "a/1:42", "Manila")]  # once for the place, though two relations reach it

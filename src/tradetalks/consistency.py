@@ -37,7 +37,14 @@ CODES: dict[str, Code] = {c.code: c for c in [
     Code("C106", "distant-has-title", "A has_title between a person and a title that the text does not put "
                                       "together (other words than titles, places, groups, commas, \"and\" and "
                                       "articles between them)."),
+    Code("C107", "meeting-place-as-visit", "A communicates_with with a place where people met (\"met ... in "
+                                           "Manila\"): a meeting place is not a visit."),
 ]}
+
+# Before a place where people met, in the same sentence: "met today in", "a meeting on the margins of ... at the".
+_MEETING_BEFORE = re.compile(r"\b(met|meet|meets|meeting|meetings|talks|hosted|hosts?)\b[^.]*\b(in|at)[\s\u00a0]+"
+                             r"(the[\s\u00a0]+)?$")
+_PLACES = ("GPE", "LOC", "FAC")
 
 # Between a person and a title in apposition: "Scott Bessent, Secretary of the Treasury".
 _ADJACENT = re.compile(r"^[\s\u00a0]*,?[\s\u00a0]*$")
@@ -76,7 +83,7 @@ def check_corpus(docs: Iterable[Document]) -> list[Finding]:
             marked[entity.text][entity.label] += 1
     findings = _label_conflicts(marked) + _unmarked_occurrences(docs, marked)
     for doc in docs:
-        findings += _pairs_without_relations(doc) + _span_edges(doc) + _distant_titles(doc)
+        findings += _pairs_without_relations(doc) + _span_edges(doc) + _distant_titles(doc) + _meeting_places(doc)
     order = list(CODES)
     return sorted(findings, key=lambda f: (order.index(f.code), f.text, f.where))
 
@@ -172,6 +179,20 @@ def _distant_titles(doc: Document) -> list[Finding]:
             findings.append(Finding("C106", place(doc, title.start), title.text,
                                     f"has_title from {person.text!r} across {second.start - first.end} characters"))
     return findings
+
+
+def _meeting_places(doc: Document) -> list[Finding]:
+    """Places with a communicates_with that the text gives as where people met (guidelines 2.2)."""
+    spans = {e.id: e for e in doc.gold.entities}
+    found: dict[int, Finding] = {}
+    for relation in doc.gold.relations:
+        if relation.label != "communicates_with":
+            continue
+        for end, other in ((spans[relation.head], spans[relation.tail]), (spans[relation.tail], spans[relation.head])):
+            if end.label in _PLACES and _MEETING_BEFORE.search(doc.text[max(0, end.start - 120):end.start]):
+                found.setdefault(end.start, Finding("C107", place(doc, end.start), end.text,
+                                                    f"communicates_with with {other.text!r} at a meeting place"))
+    return list(found.values())
 
 
 def _title_of_next_person(text: str, entities: list, at: int) -> bool:
