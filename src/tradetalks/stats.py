@@ -51,29 +51,25 @@ class Statistics:
     def merge(self, other: "Statistics") -> None:
         """Add statistics gathered apart (a later chunk of tasks), as if its tasks had been added here."""
         for split, theirs in other.splits.items():
-            ours = self.splits[split]
-            for name, value in vars(theirs).items():
-                mine = getattr(ours, name)
-                if isinstance(mine, Counter):
-                    mine.update(value)
-                elif isinstance(mine, defaultdict):
-                    for config, counts in value.items():
-                        mine[config].update(counts)
-                elif isinstance(mine, set):
-                    mine |= value
-                else:
-                    setattr(ours, name, mine + value)
+            _add(self.splits[split], theirs)
 
     def total(self) -> SplitStats:
         out = SplitStats()
         for s in self.splits.values():
-            out.documents |= s.documents
-            out.tasks += s.tasks
-            out.characters += s.characters
-            out.entities += s.entities
-            out.relations += s.relations
-            out.span_lengths += s.span_lengths
-            out.rows += s.rows
-            for config, counts in s.by_config.items():
-                out.by_config[config].update(counts)
+            _add(out, s)
         return out
+
+
+def _add(ours: SplitStats, theirs: SplitStats) -> None:
+    """Add `theirs` to `ours`, field by field."""
+    for name, value in vars(theirs).items():
+        mine = getattr(ours, name)
+        if isinstance(mine, Counter):
+            mine.update(value)
+        elif isinstance(mine, defaultdict):
+            for config, counts in value.items():
+                mine[config].update(counts)
+        elif isinstance(mine, set):
+            mine |= value
+        else:
+            setattr(ours, name, mine + value)
