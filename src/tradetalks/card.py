@@ -17,9 +17,9 @@ from huggingface_hub import DatasetCardData
 
 from .agreement import Agreement
 from .consistency import CODES as CONSISTENCY_CODES
+from .markdown import table
 from .scheme import Scheme
 from .splits import SPLITS
-from .markdown import table
 from .stats import Statistics
 from .views import all_views
 

@@ -3,6 +3,7 @@ shows of those counts. (The documents config is made from the manifest, not from
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Callable, NamedTuple
 
@@ -36,6 +37,11 @@ class View:
     def table(self, batch: Batch) -> ViewRows:
         """The rows of the batch's documents, in order, made a column at a time."""
         raise NotImplementedError
+
+    @functools.cached_property
+    def _schema(self) -> pa.Schema:
+        """The features' Arrow schema, made once."""
+        return self.features().arrow_schema
 
     def count(self, table: pa.Table) -> Counter:
         """What the card counts in these rows (a table as `table` makes them) besides their number."""

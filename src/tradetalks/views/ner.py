@@ -6,7 +6,6 @@ Its rows are made for many tasks at once, straight into Arrow arrays from the to
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 
 import numpy as np
@@ -44,10 +43,6 @@ class NerView(View):
             "token_starts": List(Value("int32")),
             "token_ends": List(Value("int32")),
         })
-
-    @functools.cached_property
-    def _schema(self) -> pa.Schema:
-        return self.features().arrow_schema
 
     def count(self, table: pa.Table) -> Counter:
         return Counter(tokens=pc.sum(pc.list_value_length(table["tokens"])).as_py() or 0)

@@ -119,10 +119,6 @@ class RelationsView(View):
         at = schema.get_field_index("text")
         return schema.set(at, schema.field(at).with_type(pa.dictionary(pa.int32(), pa.string())))
 
-    @functools.cached_property
-    def _schema(self) -> pa.Schema:
-        return self.features().arrow_schema
-
     def pairs(self, doc: Document) -> Iterator[tuple[str, Entity, Entity, str]]:
         """(row id, head, tail, label) of each row of the task, in order."""
         entities = sorted(doc.gold.entities, key=lambda e: (e.start, e.end))

@@ -6,7 +6,6 @@ one Arrow array of structs, cut into rows by their counts.
 
 from __future__ import annotations
 
-import functools
 
 import numpy as np
 import pyarrow as pa
@@ -45,10 +44,6 @@ class SpansView(View):
                 "label": ClassLabel(names=self.scheme.relation_labels),
             }),
         })
-
-    @functools.cached_property
-    def _schema(self) -> pa.Schema:
-        return self.features().arrow_schema
 
     def table(self, batch: Batch) -> ViewRows:
         """The rows of the batch's documents, in order, and how many each has (one)."""
