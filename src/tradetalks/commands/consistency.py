@@ -20,7 +20,8 @@ def register(sub) -> None:
         description="Check the gold annotations of valid exports against one another: a string given different "
                     "types, a marked string left unmarked elsewhere, a title beside a person without has_title, "
                     "a nationality before a title and a person without nationality, span edges the guidelines "
-                    f"leave out. Findings accepted with a reason in annotations/{ACCEPTED_FILE} are not "
+                    "leave out, a has_title across other words, a meeting place given communicates_with. "
+                    f"Findings accepted with a reason in annotations/{ACCEPTED_FILE} are not "
                     "reported. Exit 1 when a finding is open.")
     parser.add_argument("inputs", nargs="*", type=Path, metavar="PATH",
                         help="export files or folders (default: annotations/exports/)")
